@@ -1,0 +1,124 @@
+#include "ca_store.h"
+
+#include "atomic_file.h"
+#include "certificate_input.h"
+#include "certificate_validation.h"
+#include "error.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <map>
+#include <set>
+
+namespace certd {
+namespace {
+
+struct Candidate {
+    std::filesystem::path file;
+    FileStamp stamp;
+};
+
+std::vector<Candidate> listCandidates(const std::filesystem::path& directory)
+{
+    std::error_code error;
+    std::filesystem::directory_iterator entries(directory, error);
+    if (error)
+        throwSystemError("Could not list the CA store", directory.string(), error.value());
+    std::vector<Candidate> candidates;
+    for (const auto& entry : entries) {
+        const auto name = entry.path().filename().string();
+        struct stat status{};
+        if (name.starts_with('.') || ::stat(entry.path().c_str(), &status) != 0 ||
+            !S_ISREG(status.st_mode))
+            continue;
+        candidates.push_back({entry.path(), FileStamp::of(status)});
+    }
+    // Sorted, so that of two files holding the same certificate the same one wins every time.
+    std::sort(candidates.begin(), candidates.end(),
+              [](const Candidate& a, const Candidate& b) { return a.file < b.file; });
+    return candidates;
+}
+
+StoredCaPtr readStoredCa(const Candidate& candidate)
+{
+    const std::string contents = readFile(candidate.file, maxInputSize);
+    CertificateInput input = readFirstCertificate(asBytes(contents));
+    requireWellFormedExtensions(*input.certificate);
+    requireCaCertificate(*input.certificate);
+    return makeStoredCa(*input.certificate, candidate.file, candidate.stamp);
+}
+
+} // namespace
+
+FileStamp FileStamp::of(const struct stat& status)
+{
+    const auto nanoseconds = [](const timespec& time) {
+        return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
+    };
+    return {status.st_dev, status.st_ino, status.st_size, nanoseconds(status.st_mtim),
+            nanoseconds(status.st_ctim)};
+}
+
+StoredCaPtr makeStoredCa(X509& cert, const std::filesystem::path& file, const FileStamp& stamp)
+{
+    auto stored = std::make_shared<StoredCa>();
+    stored->file = file;
+    stored->stamp = stamp;
+    stored->der = certificateToDer(cert);
+    stored->details = describeCertificate(cert);
+    stored->subjectHash = X509_subject_name_hash(&cert);
+    return stored;
+}
+
+CaStore::CaStore(std::filesystem::path directory)
+    : directory_(std::move(directory))
+{
+}
+
+CaStoreScan CaStore::scan(const std::vector<StoredCaPtr>& known) const
+{
+    std::map<std::filesystem::path, const StoredCaPtr*> knownByFile;
+    for (const auto& stored : known)
+        knownByFile[stored->file] = &stored;
+
+    CaStoreScan result;
+    std::set<std::string> fingerprints;
+    for (const auto& candidate : listCandidates(directory_)) {
+        StoredCaPtr stored;
+        const auto previous = knownByFile.find(candidate.file);
+        if (previous != knownByFile.end() && (*previous->second)->stamp == candidate.stamp) {
+            stored = *previous->second;
+        } else {
+            try {
+                stored = readStoredCa(candidate);
+            } catch (const Error& error) {
+                result.problems.push_back(candidate.file.string() + ": " + error.what());
+                continue;
+            }
+        }
+        if (!fingerprints.insert(stored->fingerprint()).second) {
+            result.problems.push_back(candidate.file.string() +
+                                      ": the same certificate is stored in another file; ignored");
+            continue;
+        }
+        result.certificates.push_back(std::move(stored));
+    }
+    return result;
+}
+
+StoredCaPtr CaStore::add(X509& cert) const
+{
+    const auto file = directory_ / (sha256Fingerprint(cert) + ".pem");
+    writeFileAtomically(file, certificateToPem(cert), FileOptions::durableFile(0644));
+    struct stat status{};
+    if (::stat(file.c_str(), &status) != 0)
+        throwSystemError("Could not read back", file.string(), errno);
+    return makeStoredCa(cert, file, FileStamp::of(status));
+}
+
+void CaStore::remove(const StoredCa& stored) const
+{
+    removeFileDurably(stored.file);
+}
+
+} // namespace certd

@@ -1,0 +1,116 @@
+#include "config.h"
+
+#include "atomic_file.h"
+
+#include <ini.h>
+#include <grp.h>
+
+#include <cerrno>
+#include <functional>
+#include <map>
+#include <set>
+#include <system_error>
+
+namespace certd {
+namespace {
+
+// Thrown by a value parser; the caller adds file, line and key.
+struct InvalidValue {
+    std::string reason;
+};
+
+using ValueParser = std::function<void(Config&, const std::string& value)>;
+using Section = std::map<std::string, ValueParser, std::less<>>;
+
+gid_t resolveGroup(const std::string& name)
+{
+    errno = 0;
+    if (const group* entry = ::getgrnam(name.c_str()))
+        return entry->gr_gid;
+    throw InvalidValue{"no group named \"" + name + "\" exists"};
+}
+
+const std::map<std::string, Section, std::less<>>& schema()
+{
+    static const std::map<std::string, Section, std::less<>> sections = {
+        {"Access",
+         {{"AdminGroup",
+           [](Config& config, const std::string& value) {
+               config.access.adminGroup = value;
+               config.access.adminGroupId =
+                   value.empty() ? std::nullopt : std::optional(resolveGroup(value));
+           }}}},
+    };
+    return sections;
+}
+
+struct ParseState {
+    Config config;
+    std::string firstError; // without the line, which ini_parse reports
+    std::set<std::string> seen;
+};
+
+int handleEntry(void* user, const char* section, const char* key, const char* value)
+{
+    auto& state = *static_cast<ParseState*>(user);
+    const auto fail = [&](const std::string& message) {
+        if (state.firstError.empty())
+            state.firstError = message;
+        return 0;
+    };
+    const auto foundSection = schema().find(section);
+    if (foundSection == schema().end())
+        return fail("unknown section [" + std::string(section) + "] (key " + key + "=)");
+    const auto foundKey = foundSection->second.find(key);
+    if (foundKey == foundSection->second.end())
+        return fail("unknown key " + std::string(key) + "= in section [" + section + "]");
+    if (!state.seen.insert(std::string(section) + "/" + key).second)
+        return fail("key " + std::string(key) + "= in section [" + section +
+                    "] is set twice (lines starting with whitespace continue the previous value)");
+    try {
+        foundKey->second(state.config, value);
+    } catch (const InvalidValue& invalid) {
+        return fail("invalid value \"" + std::string(value) + "\" for " + key + "= in section [" +
+                    section + "]: " + invalid.reason);
+    }
+    return 1;
+}
+
+Config finish(const ParseState& state, int result, const std::string& fileName)
+{
+    if (result == 0)
+        return state.config;
+    if (result < 0)
+        throw ConfigError(fileName + ": could not be read");
+    const std::string where = fileName + ":" + std::to_string(result) + ": ";
+    if (state.firstError.empty())
+        throw ConfigError(where + "not a section header, key=value line or comment");
+    throw ConfigError(where + state.firstError);
+}
+
+} // namespace
+
+Config parseConfig(const std::string& text, const std::string& fileName)
+{
+    ParseState state;
+    return finish(state, ini_parse_string(text.c_str(), handleEntry, &state), fileName);
+}
+
+Config loadConfig(const std::filesystem::path& file, bool required)
+{
+    std::error_code error;
+    if (!std::filesystem::exists(file, error)) {
+        if (required)
+            throw ConfigError(file.string() + ": no such file");
+        return {};
+    }
+    std::string text;
+    try {
+        text = readFile(file, 1024 * 1024);
+    } catch (const std::exception& failure) {
+        throw ConfigError(failure.what());
+    }
+    return parseConfig(text, file.string());
+}
+
+} // namespace certd

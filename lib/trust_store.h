@@ -1,0 +1,76 @@
+// The CA trust store as a whole: the store directory (source of truth), the
+// in-memory index, and the two trust outputs derived from it. Mutations come
+// from one thread (the daemon's bus thread); the bundle writer thread only
+// takes snapshots, under mutex_.
+#pragma once
+
+#include "bytes.h"
+#include "ca_store.h"
+#include "hashed_directory.h"
+#include "openssl_ptr.h"
+#include "trust_bundle_writer.h"
+
+#include <map>
+#include <mutex>
+
+namespace certd {
+
+struct TrustStorePaths {
+    std::filesystem::path store;          // the CA files
+    std::filesystem::path trustDirectory; // hashed directory output
+    std::filesystem::path trustBundle;    // PEM bundle output
+};
+
+// A certificate that passed validation, with what certd would show for it.
+struct CaInspection {
+    X509Ptr certificate;
+    CertificateDetails details;
+    unsigned additionalCertificates = 0;
+    bool alreadyImported = false;
+};
+
+struct TrustStoreChanges {
+    std::vector<StoredCaPtr> added;
+    std::vector<StoredCaPtr> removed;
+    std::vector<std::string> problems; // files skipped, one line each
+};
+
+class TrustStore {
+public:
+    TrustStore(TrustStorePaths paths, TrustBundleWriter::Listener bundleListener);
+
+    const TrustStorePaths& paths() const { return paths_; }
+
+    // Reads the store (at start and on Reload), reports what changed since
+    // the last load and rebuilds the trust outputs.
+    TrustStoreChanges load();
+
+    // Parses and validates data as a CA certificate valid at now.
+    CaInspection inspect(ByteView data, std::int64_t now) const;
+
+    // Stores an inspected certificate durably and adds it to the outputs.
+    // AlreadyExists when it is stored already.
+    StoredCaPtr import(const CaInspection& inspection);
+
+    // NotFound when no such certificate is stored.
+    void remove(const std::string& fingerprint);
+
+    StoredCaPtr find(const std::string& fingerprint) const;
+    std::vector<StoredCaPtr> list() const;
+    std::size_t size() const { return byFingerprint_.size(); }
+
+    // Blocks until the bundle reflects every change made so far.
+    void flushBundle() { bundleWriter_.flush(); }
+
+private:
+    TrustBundleWriter::Snapshot snapshot() const;
+
+    TrustStorePaths paths_;
+    CaStore store_;
+    HashedDirectory hashedDirectory_;
+    mutable std::mutex mutex_; // guards writes to byFingerprint_, and reads off the bus thread
+    std::map<std::string, StoredCaPtr> byFingerprint_;
+    TrustBundleWriter bundleWriter_; // last: its thread must stop before the index goes
+};
+
+} // namespace certd
