@@ -1,0 +1,44 @@
+#include "ca_certificate_object.h"
+
+#include "authorization.h"
+#include "bus_errors.h"
+#include "bus_names.h"
+#include "export_format.h"
+#include "pem.h"
+
+namespace certd {
+
+CaCertificateObject::CaCertificateObject(sdbus::IConnection& connection, StoredCaPtr stored,
+                                         const Authorizer& authorizer, DeleteAction deleteAction)
+    : AdaptorInterfaces(connection, bus::caObjectPath(stored->fingerprint()))
+    , stored_(std::move(stored))
+    , authorizer_(authorizer)
+    , deleteAction_(std::move(deleteAction))
+{
+    registerAdaptor();
+}
+
+CaCertificateObject::~CaCertificateObject()
+{
+    unregisterAdaptor();
+}
+
+void CaCertificateObject::Delete()
+{
+    translateErrors([&] {
+        authorizer_.requireAdministrator(*getObject().getCurrentlyProcessedMessage(),
+                                         "delete CA certificates");
+        deleteAction_(stored_->fingerprint());
+    });
+}
+
+std::vector<uint8_t> CaCertificateObject::Export(const std::string& format)
+{
+    return translateErrors([&] {
+        if (parseExportFormat(format) == ExportFormat::Der)
+            return stored_->der;
+        return toBytes(derToPem(stored_->der, "CERTIFICATE"));
+    });
+}
+
+} // namespace certd

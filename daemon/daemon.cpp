@@ -1,0 +1,92 @@
+#include "daemon.h"
+
+#include "authorization.h"
+#include "bus_names.h"
+#include "ca_certificates.h"
+#include "event_loop.h"
+#include "manager_object.h"
+#include "state_directory.h"
+#include "trust_store.h"
+
+#include <sdbus-c++/sdbus-c++.h>
+#include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
+
+namespace certd {
+namespace {
+
+std::unique_ptr<sdbus::IConnection> connectToBus(bool session)
+{
+    return session ? sdbus::createSessionBusConnection() : sdbus::createSystemBusConnection();
+}
+
+// Everything that lives while certd serves, in construction order.
+class Service {
+public:
+    Service(sdbus::IConnection& connection, const StateLayout& layout, const Config& config)
+        : loop_(connection)
+        , authorizer_(config.access.adminGroup, config.access.adminGroupId)
+        , store_(TrustStorePaths{layout.caStore(), layout.trustDirectory(), layout.trustBundle()},
+                 [this](std::size_t count, const std::string& error) { onBundleWritten(count, error); })
+        , cas_(connection, store_, loop_, authorizer_)
+    {
+        cas_.publishStored();
+        manager_ = std::make_unique<ManagerObject>(connection, store_, cas_, authorizer_);
+    }
+
+    ~Service()
+    {
+        // Finish a pending bundle write while the objects still exist; its
+        // notification is dropped with the loop.
+        store_.flushBundle();
+    }
+
+    EventLoop& loop() { return loop_; }
+    std::size_t caCount() const { return store_.size(); }
+
+private:
+    // On the bundle writer's thread.
+    void onBundleWritten(std::size_t count, const std::string& error)
+    {
+        if (!error.empty()) {
+            spdlog::error("Could not write the trust bundle: {}", error);
+            return;
+        }
+        loop_.post([this, count] { manager_->emitTrustStoreChanged(static_cast<uint32_t>(count)); });
+    }
+
+    EventLoop loop_;
+    Authorizer authorizer_;
+    TrustStore store_;
+    CaCertificates cas_;
+    std::unique_ptr<ManagerObject> manager_;
+};
+
+} // namespace
+
+int runDaemon(const CommandLine& options, const Config& config)
+{
+    const StateLayout layout{chooseStateDirectory(options.stateDirectory)};
+    const char* busName = options.sessionBus ? "session" : "system";
+    try {
+        prepareStateDirectory(layout);
+        const StateDirectoryLock lock(layout.root);
+        const auto connection = connectToBus(options.sessionBus);
+        Service service(*connection, layout, config);
+        // Objects first, name second: whoever sees the name finds them all.
+        connection->requestName(bus::serviceName);
+        sd_notifyf(0, "READY=1\nSTATUS=Serving %zu CA certificates", service.caCount());
+        spdlog::info("Ready: {} on the {} bus ({}), state in {}, {} CA certificates", bus::serviceName,
+                     busName, connection->getUniqueName(), layout.root.string(), service.caCount());
+        const int status = service.loop().run();
+        sd_notify(0, "STOPPING=1");
+        return status;
+    } catch (const sdbus::Error& error) {
+        spdlog::critical("D-Bus ({} bus): {}: {}", busName, error.getName(), error.getMessage());
+    } catch (const std::exception& error) {
+        spdlog::critical("{}", error.what());
+    }
+    return 1;
+}
+
+} // namespace certd

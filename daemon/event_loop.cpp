@@ -1,0 +1,140 @@
+#include "event_loop.h"
+
+#include <sdbus-c++/IConnection.h>
+#include <spdlog/spdlog.h>
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <stdexcept>
+
+namespace certd {
+namespace {
+
+sigset_t terminationSignals()
+{
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    return signals;
+}
+
+std::uint64_t monotonicMicroseconds()
+{
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<std::uint64_t>(now.tv_sec) * 1'000'000 +
+           static_cast<std::uint64_t>(now.tv_nsec) / 1'000;
+}
+
+int checked(int result, const char* what)
+{
+    if (result < 0)
+        throw std::runtime_error(std::string(what) + ": " + std::strerror(errno));
+    return result;
+}
+
+void drain(int fd)
+{
+    std::uint64_t counter = 0;
+    while (::read(fd, &counter, sizeof counter) > 0) {
+    }
+}
+
+} // namespace
+
+void blockTerminationSignals()
+{
+    const sigset_t signals = terminationSignals();
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+EventLoop::EventLoop(sdbus::IConnection& connection)
+    : connection_(connection)
+    , wakeFd_(checked(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), "eventfd"))
+{
+    const sigset_t signals = terminationSignals();
+    signalFd_ = ::signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (signalFd_ < 0) {
+        ::close(wakeFd_);
+        checked(-1, "signalfd");
+    }
+}
+
+EventLoop::~EventLoop()
+{
+    ::close(signalFd_);
+    ::close(wakeFd_);
+}
+
+void EventLoop::post(Task task)
+{
+    {
+        std::lock_guard lock(mutex_);
+        posted_.push_back(std::move(task));
+    }
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto written = ::write(wakeFd_, &one, sizeof one);
+}
+
+bool EventLoop::runPostedTasks()
+{
+    std::vector<Task> tasks;
+    {
+        std::lock_guard lock(mutex_);
+        tasks.swap(posted_);
+    }
+    for (auto& task : tasks)
+        task();
+    return !tasks.empty();
+}
+
+int EventLoop::waitTimeoutMs() const
+{
+    const auto deadline = connection_.getEventLoopPollData().timeout_usec;
+    if (deadline == UINT64_MAX)
+        return -1;
+    const auto now = monotonicMicroseconds();
+    return deadline <= now ? 0 : static_cast<int>((deadline - now + 999) / 1000);
+}
+
+int EventLoop::run()
+{
+    try {
+        for (;;) {
+            // Tasks run between messages, never inside a handler.
+            while (connection_.processPendingRequest())
+                runPostedTasks();
+            if (runPostedTasks())
+                continue;
+
+            const auto pollData = connection_.getEventLoopPollData();
+            pollfd fds[] = {{pollData.fd, pollData.events, 0},
+                            {wakeFd_, POLLIN, 0},
+                            {signalFd_, POLLIN, 0}};
+            const int ready = ::poll(fds, 3, waitTimeoutMs());
+            if (ready < 0 && errno != EINTR)
+                checked(ready, "poll");
+            if (fds[1].revents & POLLIN)
+                drain(wakeFd_);
+            if (fds[2].revents & POLLIN) {
+                signalfd_siginfo info{};
+                [[maybe_unused]] const auto got = ::read(signalFd_, &info, sizeof info);
+                spdlog::info("Received {}, shutting down", strsignal(static_cast<int>(info.ssi_signo)));
+                return 0;
+            }
+        }
+    } catch (const std::exception& failure) {
+        spdlog::error("Lost the D-Bus connection: {}", failure.what());
+        return 1;
+    }
+}
+
+} // namespace certd

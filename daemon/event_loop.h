@@ -1,0 +1,49 @@
+// certd's main loop: the D-Bus connection, tasks posted from worker
+// threads, and SIGTERM/SIGINT, all on one thread. Only this thread touches
+// the connection and the published objects, so they need no locks; workers
+// hand results back with post().
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <vector>
+
+namespace sdbus {
+class IConnection;
+}
+
+namespace certd {
+
+// Blocks SIGTERM and SIGINT for the calling thread and every thread it
+// starts later; the loop receives them through a signalfd instead. Call
+// first thing in main.
+void blockTerminationSignals();
+
+class EventLoop {
+public:
+    using Task = std::function<void()>;
+
+    explicit EventLoop(sdbus::IConnection& connection);
+    ~EventLoop();
+    EventLoop(const EventLoop&) = delete;
+    EventLoop& operator=(const EventLoop&) = delete;
+
+    // Runs task on the loop thread, after the message being handled (if
+    // any) is finished. Safe from any thread.
+    void post(Task task);
+
+    // Returns 0 after SIGTERM/SIGINT, 1 when the bus connection is lost.
+    int run();
+
+private:
+    bool runPostedTasks();
+    int waitTimeoutMs() const;
+
+    sdbus::IConnection& connection_;
+    int wakeFd_;
+    int signalFd_;
+    std::mutex mutex_;
+    std::vector<Task> posted_;
+};
+
+} // namespace certd

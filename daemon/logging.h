@@ -1,0 +1,12 @@
+// Logging through spdlog: to the journal when systemd started certd with
+// its output connected to the journal, to stderr otherwise.
+#pragma once
+
+#include <string>
+
+namespace certd {
+
+// level: trace, debug, info, warning, error, critical or off.
+void setUpLogging(const std::string& level);
+
+} // namespace certd

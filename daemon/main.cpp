@@ -1,0 +1,29 @@
+// certd: owns the appliance's certificates and serves them on D-Bus.
+#include "command_line.h"
+#include "config.h"
+#include "daemon.h"
+#include "event_loop.h"
+#include "logging.h"
+
+#include <spdlog/spdlog.h>
+
+int main(int argc, char** argv)
+{
+    // Before any thread exists, so that every thread inherits the mask.
+    certd::blockTerminationSignals();
+
+    int exitCode = 0;
+    const auto options = certd::parseCommandLine(argc, argv, exitCode);
+    if (!options)
+        return exitCode;
+    certd::setUpLogging(options->logLevel);
+
+    certd::Config config;
+    try {
+        config = certd::loadConfig(options->configFile, options->configGiven);
+    } catch (const certd::ConfigError& error) {
+        spdlog::critical("Invalid configuration: {}", error.what());
+        return 1;
+    }
+    return certd::runDaemon(*options, config);
+}

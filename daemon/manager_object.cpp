@@ -1,0 +1,105 @@
+#include "manager_object.h"
+
+#include "authorization.h"
+#include "bus_errors.h"
+#include "bus_names.h"
+#include "ca_certificates.h"
+#include "certd_build_config.h"
+#include "trust_store.h"
+
+#include <ctime>
+
+namespace certd {
+namespace {
+
+std::int64_t now()
+{
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+std::map<std::string, sdbus::Variant> toVariants(const CaInspection& inspection)
+{
+    const CertificateDetails& d = inspection.details;
+    return {
+        {"CommonName", sdbus::Variant(d.commonName)},
+        {"Subject", sdbus::Variant(d.subject)},
+        {"Issuer", sdbus::Variant(d.issuer)},
+        {"IssuerCommonName", sdbus::Variant(d.issuerCommonName)},
+        {"SerialNumber", sdbus::Variant(d.serialNumber)},
+        {"NotBefore", sdbus::Variant(static_cast<int64_t>(d.notBefore))},
+        {"NotAfter", sdbus::Variant(static_cast<int64_t>(d.notAfter))},
+        {"Fingerprint", sdbus::Variant(d.fingerprint)},
+        {"SelfSigned", sdbus::Variant(d.selfSigned)},
+        {"KeyType", sdbus::Variant(d.keyType)},
+        {"SignatureAlgorithm", sdbus::Variant(d.signatureAlgorithm)},
+        {"PathLength", sdbus::Variant(static_cast<int32_t>(d.pathLength))},
+        {"AdditionalCertificatesIgnored", sdbus::Variant(static_cast<uint32_t>(inspection.additionalCertificates))},
+        {"AlreadyImported", sdbus::Variant(inspection.alreadyImported)},
+    };
+}
+
+} // namespace
+
+ManagerObject::ManagerObject(sdbus::IConnection& connection, TrustStore& store, CaCertificates& cas,
+                             const Authorizer& authorizer)
+    : AdaptorInterfaces(connection, bus::managerPath)
+    , store_(store)
+    , cas_(cas)
+    , authorizer_(authorizer)
+{
+    registerAdaptor();
+}
+
+ManagerObject::~ManagerObject()
+{
+    unregisterAdaptor();
+}
+
+const sdbus::Message& ManagerObject::currentCall()
+{
+    return *getObject().getCurrentlyProcessedMessage();
+}
+
+std::map<std::string, sdbus::Variant> ManagerObject::InspectCACertificate(const std::vector<uint8_t>& data)
+{
+    return translateErrors([&] { return toVariants(store_.inspect(data, now())); });
+}
+
+sdbus::ObjectPath ManagerObject::ImportCACertificate(const std::vector<uint8_t>& data)
+{
+    return translateErrors([&] {
+        const CaInspection inspection = store_.inspect(data, now());
+        authorizer_.requireAdministrator(currentCall(), "import CA certificates");
+        if (inspection.alreadyImported)
+            throw busError(ErrorCode::AlreadyExists,
+                           "The CA certificate \"" + inspection.details.commonName +
+                               "\" is already stored as " +
+                               bus::caObjectPath(inspection.details.fingerprint));
+        return sdbus::ObjectPath(cas_.import(inspection));
+    });
+}
+
+uint32_t ManagerObject::Reload()
+{
+    return translateErrors([&] {
+        authorizer_.requireAdministrator(currentCall(), "reload the CA store");
+        return cas_.reload();
+    });
+}
+
+std::string ManagerObject::TrustDirectory()
+{
+    return store_.paths().trustDirectory.string();
+}
+
+std::string ManagerObject::TrustBundle()
+{
+    return store_.paths().trustBundle.string();
+}
+
+std::string ManagerObject::Version()
+{
+    return CERTD_VERSION;
+}
+
+} // namespace certd
