@@ -20,6 +20,23 @@ std::unique_ptr<sdbus::IConnection> connectToBus(bool session)
     return session ? sdbus::createSessionBusConnection() : sdbus::createSystemBusConnection();
 }
 
+// Claims org.certd.Certd1, explaining the usual reasons it fails.
+void requestServiceName(sdbus::IConnection& connection, const char* busName)
+{
+    try {
+        connection.requestName(bus::serviceName);
+    } catch (const sdbus::Error& error) {
+        const std::string reason = error.getName() == "org.freedesktop.DBus.Error.FileExists"
+                                       ? "another process owns it (is certd already running?)"
+                                       : error.getName() == "org.freedesktop.DBus.Error.AccessDenied"
+                                             ? "the bus policy does not allow this user to own it "
+                                               "(certd runs as root; is org.certd.Certd1.conf installed?)"
+                                             : error.getMessage();
+        throw std::runtime_error("Could not own the name " + std::string(bus::serviceName) + " on the " +
+                                 busName + " bus: " + reason);
+    }
+}
+
 // Everything that lives while certd serves, in construction order.
 class Service {
 public:
@@ -74,7 +91,7 @@ int runDaemon(const CommandLine& options, const Config& config)
         const auto connection = connectToBus(options.sessionBus);
         Service service(*connection, layout, config);
         // Objects first, name second: whoever sees the name finds them all.
-        connection->requestName(bus::serviceName);
+        requestServiceName(*connection, busName);
         sd_notifyf(0, "READY=1\nSTATUS=Serving %zu CA certificates", service.caCount());
         spdlog::info("Ready: {} on the {} bus ({}), state in {}, {} CA certificates", bus::serviceName,
                      busName, connection->getUniqueName(), layout.root.string(), service.caCount());

@@ -58,6 +58,18 @@ void TrustBundleWriter::flush()
     written_.wait(lock, [&] { return completed_ >= target; });
 }
 
+void TrustBundleWriter::writeNowIfDifferent()
+{
+    const std::string contents = renderTrustBundle(source_());
+    try {
+        if (readFile(file_, contents.size() + 1) == contents)
+            return;
+    } catch (const std::exception&) {
+        // missing or unreadable: write it
+    }
+    writeFileAtomically(file_, contents, FileOptions::durableFile(0644));
+}
+
 void TrustBundleWriter::run()
 {
     std::unique_lock lock(mutex_);

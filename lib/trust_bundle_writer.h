@@ -42,6 +42,12 @@ public:
     // Blocks until every change marked so far is written.
     void flush();
 
+    // Brings the file up to date on the calling thread, without notifying
+    // the listener, and only writes when its contents differ. For start-up,
+    // before anything is marked changed: consumers started after certd must
+    // find a correct bundle.
+    void writeNowIfDifferent();
+
 private:
     void run();
     void writeOnce();

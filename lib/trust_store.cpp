@@ -38,7 +38,11 @@ TrustStoreChanges TrustStore::load()
         byFingerprint_ = std::move(loaded);
     }
     hashedDirectory_.rebuild(list());
-    bundleWriter_.markChanged();
+    if (loaded_)
+        bundleWriter_.markChanged();
+    else
+        bundleWriter_.writeNowIfDifferent();
+    loaded_ = true;
     return changes;
 }
 

@@ -42,7 +42,9 @@ public:
     const TrustStorePaths& paths() const { return paths_; }
 
     // Reads the store (at start and on Reload), reports what changed since
-    // the last load and rebuilds the trust outputs.
+    // the last load and rebuilds the trust outputs: at start completely
+    // before returning; on a reload the bundle follows in the background
+    // like after any other change.
     TrustStoreChanges load();
 
     // Parses and validates data as a CA certificate valid at now.
@@ -70,6 +72,7 @@ private:
     HashedDirectory hashedDirectory_;
     mutable std::mutex mutex_; // guards writes to byFingerprint_, and reads off the bus thread
     std::map<std::string, StoredCaPtr> byFingerprint_;
+    bool loaded_ = false;
     TrustBundleWriter bundleWriter_; // last: its thread must stop before the index goes
 };
 

@@ -1,0 +1,151 @@
+#include "certd_client.h"
+
+namespace certd::test {
+
+ManagerProxy::ManagerProxy(sdbus::IConnection& connection)
+    : ProxyInterfaces(connection, certdName, managerPath)
+{
+    registerProxy();
+}
+
+ManagerProxy::~ManagerProxy()
+{
+    unregisterProxy();
+}
+
+CaProxy::CaProxy(sdbus::IConnection& connection, const std::string& path)
+    : ProxyInterfaces(connection, certdName, path)
+{
+    registerProxy();
+}
+
+CaProxy::~CaProxy()
+{
+    unregisterProxy();
+}
+
+SignalRecorder::SignalRecorder(const TestBus& bus)
+    : connection_(bus.connect())
+{
+    // The match is installed synchronously, so nothing sent after this
+    // constructor returns can be missed.
+    match_ = connection_->addMatch("type='signal',sender='org.certd.Certd1'",
+                                   [this](sdbus::Message& message) { record(message); });
+    connection_->enterEventLoopAsync();
+}
+
+SignalRecorder::~SignalRecorder()
+{
+    connection_->leaveEventLoop();
+}
+
+namespace {
+
+std::vector<std::string> renderArguments(sdbus::Message& message)
+{
+    std::vector<std::string> arguments;
+    const std::string member = message.getMemberName();
+    if (member == "InterfacesAdded") {
+        sdbus::ObjectPath path;
+        std::map<std::string, std::map<std::string, sdbus::Variant>> interfaces;
+        message >> path >> interfaces;
+        arguments.push_back(path);
+        for (const auto& [name, properties] : interfaces)
+            arguments.push_back(name);
+    } else if (member == "InterfacesRemoved") {
+        sdbus::ObjectPath path;
+        std::vector<std::string> interfaces;
+        message >> path >> interfaces;
+        arguments.push_back(path);
+        arguments.insert(arguments.end(), interfaces.begin(), interfaces.end());
+    } else if (member == "TrustStoreChanged") {
+        uint32_t count = 0;
+        message >> count;
+        arguments.push_back(std::to_string(count));
+    } else if (member == "PropertiesChanged") {
+        std::string interface;
+        std::map<std::string, sdbus::Variant> changed;
+        message >> interface >> changed;
+        arguments.push_back(interface);
+        for (const auto& [name, value] : changed)
+            arguments.push_back(name);
+    }
+    return arguments;
+}
+
+} // namespace
+
+void SignalRecorder::record(sdbus::Message& message)
+{
+    ReceivedSignal received{message.getInterfaceName(), message.getMemberName(), message.getPath(),
+                            renderArguments(message)};
+    {
+        std::lock_guard lock(mutex_);
+        signals_.push_back(std::move(received));
+    }
+    arrived_.notify_all();
+}
+
+std::optional<ReceivedSignal> SignalRecorder::waitFor(
+    const std::function<bool(const ReceivedSignal&)>& predicate, std::chrono::milliseconds timeout)
+{
+    std::unique_lock lock(mutex_);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        returned_.resize(signals_.size(), false);
+        for (std::size_t i = 0; i < signals_.size(); ++i) {
+            if (!returned_[i] && predicate(signals_[i])) {
+                returned_[i] = true;
+                return signals_[i];
+            }
+        }
+        const auto seen = signals_.size();
+        if (!arrived_.wait_until(lock, deadline, [&] { return signals_.size() > seen; }))
+            return std::nullopt;
+    }
+}
+
+std::optional<ReceivedSignal> SignalRecorder::waitFor(const std::string& member, std::chrono::milliseconds timeout)
+{
+    return waitFor([&](const ReceivedSignal& s) { return s.member == member; }, timeout);
+}
+
+std::vector<ReceivedSignal> SignalRecorder::all() const
+{
+    std::lock_guard lock(mutex_);
+    return signals_;
+}
+
+std::size_t SignalRecorder::count(const std::string& member) const
+{
+    std::lock_guard lock(mutex_);
+    return static_cast<std::size_t>(std::count_if(signals_.begin(), signals_.end(),
+                                                  [&](const auto& s) { return s.member == member; }));
+}
+
+std::string errorNameOf(const std::function<void()>& call)
+{
+    try {
+        call();
+    } catch (const sdbus::Error& error) {
+        return error.getName();
+    }
+    return "";
+}
+
+std::string errorMessageOf(const std::function<void()>& call)
+{
+    try {
+        call();
+    } catch (const sdbus::Error& error) {
+        return error.getMessage();
+    }
+    return "";
+}
+
+std::vector<uint8_t> toByteVector(const std::string& text)
+{
+    return std::vector<uint8_t>(text.begin(), text.end());
+}
+
+} // namespace certd::test

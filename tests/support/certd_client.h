@@ -1,0 +1,86 @@
+// A test's view of certd over D-Bus: generated proxies for calls, and a
+// recorder on a connection of its own for the signals certd emits.
+#pragma once
+
+#include "org.certd.Certd1.CACertificate-proxy.h"
+#include "org.certd.Certd1.Manager-proxy.h"
+#include "test_bus.h"
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+
+namespace certd::test {
+
+inline constexpr const char* certdName = "org.certd.Certd1";
+inline constexpr const char* managerPath = "/org/certd/Certd1";
+
+class ManagerProxy final
+    : public sdbus::ProxyInterfaces<org::certd::Certd1::Manager_proxy, sdbus::ObjectManager_proxy,
+                                    sdbus::Properties_proxy> {
+public:
+    explicit ManagerProxy(sdbus::IConnection& connection);
+    ~ManagerProxy();
+
+private:
+    void onTrustStoreChanged(const uint32_t&) override {}
+    void onInterfacesAdded(const sdbus::ObjectPath&,
+                           const std::map<std::string, std::map<std::string, sdbus::Variant>>&) override {}
+    void onInterfacesRemoved(const sdbus::ObjectPath&, const std::vector<std::string>&) override {}
+    void onPropertiesChanged(const std::string&, const std::map<std::string, sdbus::Variant>&,
+                             const std::vector<std::string>&) override {}
+};
+
+class CaProxy final
+    : public sdbus::ProxyInterfaces<org::certd::Certd1::CACertificate_proxy, sdbus::Properties_proxy> {
+public:
+    CaProxy(sdbus::IConnection& connection, const std::string& path);
+    ~CaProxy();
+
+private:
+    void onPropertiesChanged(const std::string&, const std::map<std::string, sdbus::Variant>&,
+                             const std::vector<std::string>&) override {}
+};
+
+// A signal as received: member, path, and its arguments rendered as text
+// (object paths and strings as is, numbers in decimal).
+struct ReceivedSignal {
+    std::string interface;
+    std::string member;
+    std::string path;
+    std::vector<std::string> arguments;
+};
+
+class SignalRecorder {
+public:
+    // Records every signal certd sends from the moment the constructor returns.
+    explicit SignalRecorder(const TestBus& bus);
+    ~SignalRecorder();
+
+    // Waits for the first signal matching predicate that no earlier wait returned.
+    std::optional<ReceivedSignal> waitFor(const std::function<bool(const ReceivedSignal&)>& predicate,
+                                          std::chrono::milliseconds timeout = 10s);
+    std::optional<ReceivedSignal> waitFor(const std::string& member, std::chrono::milliseconds timeout = 10s);
+
+    std::vector<ReceivedSignal> all() const;
+    std::size_t count(const std::string& member) const;
+
+private:
+    void record(sdbus::Message& message);
+
+    std::unique_ptr<sdbus::IConnection> connection_;
+    sdbus::Slot match_;
+    mutable std::mutex mutex_;
+    std::condition_variable arrived_;
+    std::vector<ReceivedSignal> signals_;
+    std::vector<bool> returned_; // per signal: handed out by a waitFor already
+};
+
+// The D-Bus error name a call fails with, or "" when it succeeds.
+std::string errorNameOf(const std::function<void()>& call);
+// The error message, or "" on success.
+std::string errorMessageOf(const std::function<void()>& call);
+
+std::vector<uint8_t> toByteVector(const std::string& text);
+
+} // namespace certd::test

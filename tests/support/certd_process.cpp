@@ -1,0 +1,124 @@
+#include "certd_process.h"
+
+#include "test_paths.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+#include <stdexcept>
+
+namespace certd::test {
+namespace {
+
+class NotifySocket {
+public:
+    explicit NotifySocket(const std::filesystem::path& path)
+        : fd_(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0))
+    {
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+        if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
+            throw std::runtime_error("could not bind the notify socket " + path.string());
+    }
+    ~NotifySocket() { ::close(fd_); }
+
+    // True once READY=1 arrives; false when exitFd becomes readable or time runs out.
+    bool waitForReady(int exitFd, std::chrono::milliseconds timeout)
+    {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        for (;;) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0)
+                return false;
+            pollfd fds[] = {{fd_, POLLIN, 0}, {exitFd, POLLIN, 0}};
+            if (::poll(fds, 2, static_cast<int>(left.count())) <= 0)
+                continue;
+            if (fds[0].revents & POLLIN) {
+                char buffer[4096];
+                const ssize_t got = ::recv(fd_, buffer, sizeof buffer, 0);
+                const std::string message(buffer, got > 0 ? static_cast<std::size_t>(got) : 0);
+                if (message.find("READY=1") != std::string::npos)
+                    return true;
+            } else if (fds[1].revents & POLLIN) {
+                return false;
+            }
+        }
+    }
+
+private:
+    int fd_;
+};
+
+std::vector<std::string> certdCommand(const CertdOptions& options, const std::filesystem::path& configFile)
+{
+    std::vector<std::string> argv = options.wrapper;
+    argv.push_back(certdBinary().string());
+    argv.push_back("--state-dir=" + options.stateDirectory.string());
+    argv.push_back("--log-level=debug");
+    // Always an explicit file: the test must not depend on /etc/certd.
+    writeTextFile(configFile, options.config);
+    argv.push_back("--config=" + configFile.string());
+    argv.insert(argv.end(), options.extraArguments.begin(), options.extraArguments.end());
+    return argv;
+}
+
+std::vector<std::string> certdEnvironment(const TestBus& bus, const CertdOptions& options)
+{
+    std::vector<std::string> environment{bus.systemBusEnvironment(), "JOURNAL_STREAM="};
+    environment.insert(environment.end(), options.extraEnvironment.begin(), options.extraEnvironment.end());
+    return environment;
+}
+
+} // namespace
+
+CertdProcess::CertdProcess(const TestBus& bus, const CertdOptions& options, std::chrono::milliseconds timeout)
+{
+    NotifySocket notify(dir_ / "notify");
+    auto environment = certdEnvironment(bus, options);
+    environment.push_back("NOTIFY_SOCKET=" + (dir_ / "notify").string());
+    child_ = std::make_unique<ChildProcess>(ChildProcess::Options{
+        certdCommand(options, dir_ / "certd.conf"), environment, dir_ / "certd.log", {}});
+    if (!notify.waitForReady(child_->exitFd(), timeout))
+        throw std::runtime_error("certd did not become ready; its log:\n" + log());
+}
+
+CertdProcess::~CertdProcess()
+{
+    if (child_->running())
+        child_->stop(SIGKILL, 10s);
+}
+
+int CertdProcess::stop()
+{
+    const auto status = child_->stop(SIGTERM, 20s);
+    return status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
+}
+
+void CertdProcess::kill9()
+{
+    child_->stop(SIGKILL, 10s);
+}
+
+std::string CertdProcess::log() const
+{
+    try {
+        return readTextFile(dir_ / "certd.log");
+    } catch (const std::exception&) {
+        return "(no log)";
+    }
+}
+
+CommandResult runCertdExpectingExit(const TestBus& bus, const CertdOptions& options)
+{
+    TempDir dir;
+    return runCommand(certdCommand(options, dir / "certd.conf"), certdEnvironment(bus, options), {}, 30s);
+}
+
+} // namespace certd::test

@@ -1,0 +1,45 @@
+// The real certd binary, started for a test on a TestBus. Start-up is
+// awaited through sd_notify's READY=1 (NOTIFY_SOCKET), as systemd would.
+#pragma once
+
+#include "process.h"
+#include "temp_dir.h"
+#include "test_bus.h"
+
+#include <memory>
+
+namespace certd::test {
+
+struct CertdOptions {
+    std::filesystem::path stateDirectory;     // required
+    std::string config;                       // INI text (empty: all defaults)
+    std::vector<std::string> extraArguments;
+    std::vector<std::string> extraEnvironment;
+    std::vector<std::string> wrapper;         // e.g. {"faketime", "-f", "+10d"}
+};
+
+class CertdProcess {
+public:
+    // Starts certd and waits for READY=1; throws with certd's log when it
+    // exits or is not ready in time.
+    CertdProcess(const TestBus& bus, const CertdOptions& options, std::chrono::milliseconds timeout = 30s);
+    ~CertdProcess();
+
+    pid_t pid() const { return child_->pid(); }
+
+    // SIGTERM and wait: returns the exit code (-1 on a signal or timeout).
+    int stop();
+    // kill -9, as a crash or power loss would end it.
+    void kill9();
+
+    std::string log() const;
+
+private:
+    TempDir dir_;
+    std::unique_ptr<ChildProcess> child_;
+};
+
+// Runs certd to completion (for start-up failures); returns exit code and log.
+CommandResult runCertdExpectingExit(const TestBus& bus, const CertdOptions& options);
+
+} // namespace certd::test

@@ -1,0 +1,97 @@
+#include "test_certificates.h"
+
+#include "certificate_builder.h"
+#include "certificate_details.h"
+#include "certificate_input.h"
+
+#include <openssl/pem.h>
+
+#include <ctime>
+#include <stdexcept>
+
+namespace certd::test {
+
+std::int64_t now()
+{
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+EvpPkeyPtr makeKey(const std::string& algorithm)
+{
+    EVP_PKEY* key = nullptr;
+    if (algorithm == "EC")
+        key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+    else if (algorithm == "EC-P384")
+        key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
+    else if (algorithm == "RSA")
+        key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{2048});
+    else if (algorithm == "RSA-1024")
+        key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{1024});
+    else if (algorithm == "RSA-4096")
+        key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{4096});
+    else if (algorithm == "ED25519")
+        key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+    if (!key)
+        throw std::runtime_error("cannot make a key of type " + algorithm);
+    return EvpPkeyPtr(key);
+}
+
+TestCertificate makeCertificate(const CertificateSpec& spec)
+{
+    TestCertificate result{nullptr, makeKey(spec.keyAlgorithm)};
+    CertificateBuilder builder;
+    builder.subject(spec.subject).validity(spec.notBefore, spec.notAfter).publicKey(*result.key);
+    if (spec.issuer)
+        builder.issuer(*spec.issuer->cert);
+    builder.extension(NID_subject_key_identifier, "hash");
+    if (spec.issuer)
+        builder.extension(NID_authority_key_identifier, "keyid:always");
+    if (!spec.basicConstraints.empty())
+        builder.extension(NID_basic_constraints, spec.basicConstraints);
+    if (!spec.keyUsage.empty())
+        builder.extension(NID_key_usage, spec.keyUsage);
+    if (!spec.extendedKeyUsage.empty())
+        builder.extension(NID_ext_key_usage, spec.extendedKeyUsage);
+    if (!spec.subjectAltName.empty())
+        builder.extension(NID_subject_alt_name, spec.subjectAltName);
+    result.cert = builder.sign(spec.issuer ? *spec.issuer->key : *result.key);
+    return result;
+}
+
+TestCertificate makeCa(const std::string& commonName)
+{
+    CertificateSpec spec;
+    spec.subject = {{"O", "certd tests"}, {"CN", commonName}};
+    return makeCertificate(spec);
+}
+
+std::string TestCertificate::pem() const
+{
+    return certificateToPem(*cert);
+}
+
+Bytes TestCertificate::der() const
+{
+    return certificateToDer(*cert);
+}
+
+std::string TestCertificate::fingerprint() const
+{
+    return sha256Fingerprint(*cert);
+}
+
+std::string TestCertificate::keyPem() const
+{
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr);
+    char* data = nullptr;
+    const long length = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(length));
+}
+
+Bytes bytesOf(const std::string& text)
+{
+    return Bytes(text.begin(), text.end());
+}
+
+} // namespace certd::test

@@ -1,0 +1,47 @@
+// Certificates made to order for tests: valid CAs, and every kind of
+// certificate certd must refuse.
+#pragma once
+
+#include "bytes.h"
+#include "openssl_ptr.h"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace certd::test {
+
+inline constexpr std::int64_t day = 86400;
+
+std::int64_t now();
+
+struct CertificateSpec {
+    std::vector<std::pair<std::string, std::string>> subject = {{"O", "certd tests"}, {"CN", "Test CA"}};
+    std::int64_t notBefore = now() - day;
+    std::int64_t notAfter = now() + 365 * day;
+    std::string basicConstraints = "critical,CA:TRUE"; // empty: no extension
+    std::string keyUsage = "critical,keyCertSign,cRLSign";
+    std::string extendedKeyUsage;
+    std::string subjectAltName;
+    std::string keyAlgorithm = "EC"; // "EC" (P-256), "EC-P384", "RSA" (2048), "RSA-4096", "ED25519"
+    const struct TestCertificate* issuer = nullptr; // self-signed when null
+};
+
+struct TestCertificate {
+    X509Ptr cert;
+    EvpPkeyPtr key;
+
+    std::string pem() const;
+    Bytes der() const;
+    std::string fingerprint() const;
+    std::string keyPem() const; // PKCS#8, unencrypted
+};
+
+EvpPkeyPtr makeKey(const std::string& algorithm);
+TestCertificate makeCertificate(const CertificateSpec& spec);
+TestCertificate makeCa(const std::string& commonName);
+
+Bytes bytesOf(const std::string& text);
+
+} // namespace certd::test

@@ -1,0 +1,15 @@
+#include "test_paths.h"
+
+namespace certd::test {
+
+std::filesystem::path sourceDirectory()
+{
+    return CERTD_TEST_SOURCE_DIR;
+}
+
+std::filesystem::path certdBinary()
+{
+    return CERTD_TEST_BINARY;
+}
+
+} // namespace certd::test
