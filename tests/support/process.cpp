@@ -162,6 +162,9 @@ CommandResult runCommand(const std::vector<std::string>& argv,
 
 ChildProcess::ChildProcess(const Options& options)
 {
+    // Should the test process itself crash, the kernel kills its children.
+    std::vector<std::string> argv{"setpriv", "--pdeathsig", "KILL", "--"};
+    argv.insert(argv.end(), options.argv.begin(), options.argv.end());
     const int log = ::open(options.logFile.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     const int devNull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     posix_spawn_file_actions_t actions;
@@ -172,7 +175,7 @@ ChildProcess::ChildProcess(const Options& options)
     for (const auto& [parentFd, childFd] : options.extraFds)
         posix_spawn_file_actions_adddup2(&actions, parentFd, childFd);
     try {
-        pid_ = spawn(options.argv, environmentWith(options.extraEnvironment), actions);
+        pid_ = spawn(argv, environmentWith(options.extraEnvironment), actions);
     } catch (...) {
         posix_spawn_file_actions_destroy(&actions);
         ::close(log);

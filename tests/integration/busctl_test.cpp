@@ -1,0 +1,185 @@
+// What an administrator does with busctl, on a bus that enforces the
+// shipped D-Bus policy, as root and as an unprivileged user.
+#include "certd_fixture.h"
+#include "process.h"
+
+#include <gmock/gmock.h>
+#include <nlohmann/json.hpp>
+
+namespace certd::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* managerInterface = "org.certd.Certd1.Manager";
+constexpr const char* caInterface = "org.certd.Certd1.CACertificate";
+
+// busctl's byte-array form: ay <count> <byte> <byte> ...
+std::vector<std::string> byteArguments(const std::string& data)
+{
+    std::vector<std::string> arguments{"ay", std::to_string(data.size())};
+    for (unsigned char byte : data)
+        arguments.push_back(std::to_string(byte));
+    return arguments;
+}
+
+const std::vector<std::string> asNobody = {"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"};
+
+class BusctlTest : public CertdFixture {
+protected:
+    BusctlTest() : CertdFixture(TestBus::Policy::System) {}
+
+    CommandResult busctl(std::vector<std::string> arguments, bool unprivileged = false)
+    {
+        std::vector<std::string> argv = unprivileged ? asNobody : std::vector<std::string>{};
+        argv.insert(argv.end(), {"busctl", "--address=" + bus_.address()});
+        argv.insert(argv.end(), arguments.begin(), arguments.end());
+        return runCommand(argv);
+    }
+
+    CommandResult call(const std::string& path, const std::string& interface, const std::string& method,
+                       const std::vector<std::string>& arguments = {}, bool unprivileged = false)
+    {
+        std::vector<std::string> argv{"--json=short", "call", certdName, path, interface, method};
+        argv.insert(argv.end(), arguments.begin(), arguments.end());
+        return busctl(argv, unprivileged);
+    }
+
+    // The error name, as dbus-send prints it ("Error org.certd...: message").
+    std::string errorNameViaDbusSend(const std::string& path, const std::string& member,
+                                     const std::vector<std::string>& arguments, bool unprivileged)
+    {
+        std::vector<std::string> argv = unprivileged ? asNobody : std::vector<std::string>{};
+        argv.insert(argv.end(), {"dbus-send", "--bus=" + bus_.address(), "--print-reply",
+                                 "--dest=" + std::string(certdName), path, member});
+        argv.insert(argv.end(), arguments.begin(), arguments.end());
+        const auto result = runCommand(argv);
+        const auto start = result.err.find("Error ");
+        if (start == std::string::npos)
+            return "";
+        const auto name = result.err.substr(start + 6);
+        return name.substr(0, name.find(':'));
+    }
+
+    static nlohmann::json json(const CommandResult& result)
+    {
+        EXPECT_EQ(result.exitCode, 0) << result.err;
+        return nlohmann::json::parse(result.out);
+    }
+};
+
+TEST_F(BusctlTest, AdministratorWorkflow)
+{
+    const auto ca = makeCa("Corporate Proxy CA");
+
+    const auto inspected = json(call(managerPath, managerInterface, "InspectCACertificate", byteArguments(ca.pem())));
+    EXPECT_EQ(inspected["data"][0]["CommonName"]["data"], "Corporate Proxy CA");
+    EXPECT_EQ(inspected["data"][0]["AlreadyImported"]["data"], false);
+
+    const auto der = ca.der();
+    const auto imported = json(call(managerPath, managerInterface, "ImportCACertificate",
+                                    byteArguments(std::string(der.begin(), der.end()))));
+    const std::string path = imported["data"][0];
+    EXPECT_EQ(path, caPath(ca));
+
+    EXPECT_THAT(busctl({"tree", certdName}).out, HasSubstr(path));
+    EXPECT_THAT(busctl({"introspect", certdName, path}).out, HasSubstr(".Delete"));
+    EXPECT_EQ(busctl({"get-property", certdName, path, caInterface, "CommonName"}).out, "s \"Corporate Proxy CA\"\n");
+    EXPECT_THAT(busctl({"get-property", certdName, managerPath, managerInterface, "TrustDirectory"}).out,
+                HasSubstr("trust/certs"));
+
+    const auto exported = json(call(path, caInterface, "Export", {"s", "pem"}));
+    std::string pem;
+    for (const auto& byte : exported["data"][0])
+        pem.push_back(static_cast<char>(byte.get<int>()));
+    EXPECT_EQ(pem, ca.pem());
+
+    EXPECT_EQ(json(call(managerPath, managerInterface, "Reload"))["data"][0], 1);
+    EXPECT_EQ(call(path, caInterface, "Delete").exitCode, 0);
+    EXPECT_THAT(busctl({"tree", certdName}).out, Not(HasSubstr(path)));
+}
+
+TEST_F(BusctlTest, ManagedObjectsAreListed)
+{
+    const auto ca = makeCa("Listed");
+    import(ca);
+    const auto objects = json(busctl({"--json=short", "call", certdName, managerPath,
+                                      "org.freedesktop.DBus.ObjectManager", "GetManagedObjects"}));
+    EXPECT_EQ(objects["data"][0][caPath(ca)][caInterface]["CommonName"]["data"], "Listed");
+}
+
+TEST_F(BusctlTest, RefusalsCarryTheReason)
+{
+    CertificateSpec spec;
+    spec.notBefore = now() - 10 * day;
+    spec.notAfter = now() - day;
+    const auto pem = makeCertificate(spec).pem();
+    const auto result = call(managerPath, managerInterface, "ImportCACertificate", byteArguments(pem));
+    EXPECT_NE(result.exitCode, 0);
+    EXPECT_THAT(result.err, HasSubstr("expired on"));
+
+    std::string bytes;
+    for (unsigned char byte : pem)
+        bytes += (bytes.empty() ? "" : ",") + std::to_string(byte);
+    EXPECT_EQ(errorNameViaDbusSend(managerPath, "org.certd.Certd1.Manager.ImportCACertificate",
+                                   {"array:byte:" + bytes}, false),
+              "org.certd.Certd1.Error.Expired");
+}
+
+TEST_F(BusctlTest, UnprivilegedUsersMayReadButNotChange)
+{
+    const auto ca = makeCa("Guarded");
+    const auto path = import(ca);
+
+    EXPECT_EQ(call(managerPath, managerInterface, "InspectCACertificate", byteArguments(ca.pem()), true).exitCode, 0);
+    EXPECT_EQ(busctl({"get-property", certdName, path, caInterface, "CommonName"}, true).exitCode, 0);
+    EXPECT_EQ(call(path, caInterface, "Export", {"s", "der"}, true).exitCode, 0);
+
+    const auto refusedImport = call(managerPath, managerInterface, "ImportCACertificate",
+                                    byteArguments(makeCa("Sneaky").pem()), true);
+    EXPECT_NE(refusedImport.exitCode, 0);
+    EXPECT_THAT(refusedImport.err, HasSubstr("Only root may import CA certificates; the caller runs as uid 65534"));
+    EXPECT_NE(call(path, caInterface, "Delete", {}, true).exitCode, 0);
+    EXPECT_NE(call(managerPath, managerInterface, "Reload", {}, true).exitCode, 0);
+    EXPECT_EQ(errorNameViaDbusSend(path, "org.certd.Certd1.CACertificate.Delete", {}, true),
+              "org.certd.Certd1.Error.AccessDenied");
+    EXPECT_EQ(errorNameViaDbusSend(managerPath, "org.certd.Certd1.Manager.Reload", {}, true),
+              "org.certd.Certd1.Error.AccessDenied");
+    EXPECT_EQ(caPaths(), std::vector<std::string>{path});
+}
+
+TEST_F(BusctlTest, OnlyRootMayOwnTheName)
+{
+    const std::vector<std::string> requestName = {
+        "dbus-send", "--bus=" + bus_.address(), "--print-reply", "--dest=org.freedesktop.DBus",
+        "/org/freedesktop/DBus", "org.freedesktop.DBus.RequestName", "string:org.certd.Certd1", "uint32:4"};
+    std::vector<std::string> unprivileged = asNobody;
+    unprivileged.insert(unprivileged.end(), requestName.begin(), requestName.end());
+    const auto nobody = runCommand(unprivileged);
+    EXPECT_NE(nobody.exitCode, 0);
+    EXPECT_THAT(nobody.err, HasSubstr("org.freedesktop.DBus.Error.AccessDenied"));
+
+    // Root is allowed to queue for it (certd, running as root, already owns it).
+    const auto root = runCommand(requestName);
+    EXPECT_EQ(root.exitCode, 0) << root.err;
+    EXPECT_THAT(root.out, HasSubstr("uint32 3")); // DBUS_REQUEST_NAME_REPLY_EXISTS
+}
+
+class BusctlAdminGroupTest : public BusctlTest {
+protected:
+    BusctlAdminGroupTest() { config_ = "[Access]\nAdminGroup=nogroup\n"; }
+};
+
+TEST_F(BusctlAdminGroupTest, MembersOfTheAdminGroupMayChange)
+{
+    const auto ca = makeCa("Imported by an admin");
+    const auto imported = call(managerPath, managerInterface, "ImportCACertificate", byteArguments(ca.pem()), true);
+    ASSERT_EQ(imported.exitCode, 0) << imported.err;
+    EXPECT_EQ(call(managerPath, managerInterface, "Reload", {}, true).exitCode, 0);
+    EXPECT_EQ(call(caPath(ca), caInterface, "Delete", {}, true).exitCode, 0);
+    EXPECT_TRUE(caPaths().empty());
+}
+
+} // namespace
+} // namespace certd::test
