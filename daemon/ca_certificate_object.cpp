@@ -4,7 +4,7 @@
 #include "bus_errors.h"
 #include "bus_names.h"
 #include "export_format.h"
-#include "pem.h"
+#include "certificate_input.h"
 
 namespace certd {
 
@@ -36,8 +36,8 @@ std::vector<uint8_t> CaCertificateObject::Export(const std::string& format)
 {
     return translateErrors([&] {
         if (parseExportFormat(format) == ExportFormat::Der)
-            return stored_->der;
-        return toBytes(derToPem(stored_->der, "CERTIFICATE"));
+            return firstCertificateDer(asBytes(stored_->pem));
+        return toBytes(stored_->pem);
     });
 }
 

@@ -18,7 +18,10 @@ CaCertificates::CaCertificates(sdbus::IConnection& connection, TrustStore& store
 
 void CaCertificates::publishStored()
 {
-    apply(store_.load(), false);
+    auto changes = store_.load();
+    spdlog::debug("Store loaded: {} CA certificates", changes.added.size());
+    apply(changes, false);
+    spdlog::debug("Objects published");
 }
 
 std::string CaCertificates::import(const CaInspection& inspection)

@@ -35,8 +35,9 @@ std::optional<CommandLine> parseCommandLine(int argc, char** argv, int& exitCode
 
 std::filesystem::path chooseStateDirectory(const std::filesystem::path& fromCommandLine)
 {
+    // Absolute, because paths under it are published (TrustDirectory, ...).
     if (!fromCommandLine.empty())
-        return fromCommandLine;
+        return std::filesystem::absolute(fromCommandLine).lexically_normal();
     // systemd may list several directories, separated by colons: ours is the first.
     if (const char* fromSystemd = std::getenv("STATE_DIRECTORY"); fromSystemd && *fromSystemd) {
         const std::string value = fromSystemd;

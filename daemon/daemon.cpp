@@ -12,6 +12,8 @@
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
+#include <malloc.h>
+
 namespace certd {
 namespace {
 
@@ -43,7 +45,7 @@ public:
     Service(sdbus::IConnection& connection, const StateLayout& layout, const Config& config)
         : loop_(connection)
         , authorizer_(config.access.adminGroup, config.access.adminGroupId)
-        , store_(TrustStorePaths{layout.caStore(), layout.trustDirectory(), layout.trustBundle()},
+        , store_(TrustStorePaths::in(layout),
                  [this](std::size_t count, const std::string& error) { onBundleWritten(count, error); })
         , cas_(connection, store_, loop_, authorizer_)
     {
@@ -53,9 +55,9 @@ public:
 
     ~Service()
     {
-        // Finish a pending bundle write while the objects still exist; its
-        // notification is dropped with the loop.
-        store_.flushBundle();
+        // Finish pending output writes while the objects still exist; their
+        // notifications are dropped with the loop.
+        store_.flushOutputs();
     }
 
     EventLoop& loop() { return loop_; }
@@ -92,6 +94,8 @@ int runDaemon(const CommandLine& options, const Config& config)
         Service service(*connection, layout, config);
         // Objects first, name second: whoever sees the name finds them all.
         requestServiceName(*connection, busName);
+        // Loading freed much more than it keeps; give it back before idling.
+        ::malloc_trim(0);
         sd_notifyf(0, "READY=1\nSTATUS=Serving %zu CA certificates", service.caCount());
         spdlog::info("Ready: {} on the {} bus ({}), state in {}, {} CA certificates", bus::serviceName,
                      busName, connection->getUniqueName(), layout.root.string(), service.caCount());

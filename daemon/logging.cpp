@@ -37,7 +37,7 @@ void setUpLogging(const std::string& level)
     } else {
         logger = std::make_shared<spdlog::logger>(
             "certd", std::make_shared<spdlog::sinks::stderr_sink_mt>());
-        logger->set_pattern("certd[%P]: %^%l%$: %v");
+        logger->set_pattern("certd[%P]: %H:%M:%S.%e %^%l%$: %v");
     }
     logger->set_level(spdlog::level::from_str(level));
     logger->flush_on(spdlog::level::trace); // a daemon's log is read live

@@ -3,6 +3,7 @@
 #include "atomic_file.h"
 #include "certificate_input.h"
 #include "certificate_validation.h"
+#include "details_cache.h"
 #include "error.h"
 
 #include <algorithm>
@@ -39,9 +40,28 @@ std::vector<Candidate> listCandidates(const std::filesystem::path& directory)
     return candidates;
 }
 
-StoredCaPtr readStoredCa(const Candidate& candidate)
+// The stored form from what an earlier start learned about this content:
+// files certd wrote hold just the certificate's PEM, which is found in the
+// cache by its contents without decoding or hashing it cryptographically.
+StoredCaPtr fromCache(std::string& contents, const Candidate& candidate, const DetailsCache& cache)
 {
-    const std::string contents = readFile(candidate.file, maxInputSize);
+    const CachedCertificate* cached = findCached(cache, contents);
+    if (!cached)
+        return nullptr;
+    auto stored = std::make_shared<StoredCa>();
+    stored->file = candidate.file;
+    stored->stamp = candidate.stamp;
+    stored->pem = std::move(contents);
+    stored->details = cached->details;
+    stored->subjectHash = cached->subjectHash;
+    return stored;
+}
+
+StoredCaPtr readStoredCa(const Candidate& candidate, const DetailsCache& cache)
+{
+    std::string contents = readFile(candidate.file, maxInputSize);
+    if (auto cached = fromCache(contents, candidate, cache))
+        return cached;
     CertificateInput input = readFirstCertificate(asBytes(contents));
     requireWellFormedExtensions(*input.certificate);
     requireCaCertificate(*input.certificate);
@@ -59,12 +79,12 @@ FileStamp FileStamp::of(const struct stat& status)
             nanoseconds(status.st_ctim)};
 }
 
-StoredCaPtr makeStoredCa(X509& cert, const std::filesystem::path& file, const FileStamp& stamp)
+std::shared_ptr<StoredCa> makeStoredCa(X509& cert, const std::filesystem::path& file, const FileStamp& stamp)
 {
     auto stored = std::make_shared<StoredCa>();
     stored->file = file;
     stored->stamp = stamp;
-    stored->der = certificateToDer(cert);
+    stored->pem = certificateToPem(cert);
     stored->details = describeCertificate(cert);
     stored->subjectHash = X509_subject_name_hash(&cert);
     return stored;
@@ -75,7 +95,7 @@ CaStore::CaStore(std::filesystem::path directory)
 {
 }
 
-CaStoreScan CaStore::scan(const std::vector<StoredCaPtr>& known) const
+CaStoreScan CaStore::scan(const std::vector<StoredCaPtr>& known, const DetailsCache& cache) const
 {
     std::map<std::filesystem::path, const StoredCaPtr*> knownByFile;
     for (const auto& stored : known)
@@ -90,7 +110,7 @@ CaStoreScan CaStore::scan(const std::vector<StoredCaPtr>& known) const
             stored = *previous->second;
         } else {
             try {
-                stored = readStoredCa(candidate);
+                stored = readStoredCa(candidate, cache);
             } catch (const Error& error) {
                 result.problems.push_back(candidate.file.string() + ": " + error.what());
                 continue;
@@ -109,11 +129,13 @@ CaStoreScan CaStore::scan(const std::vector<StoredCaPtr>& known) const
 StoredCaPtr CaStore::add(X509& cert) const
 {
     const auto file = directory_ / (sha256Fingerprint(cert) + ".pem");
-    writeFileAtomically(file, certificateToPem(cert), FileOptions::durableFile(0644));
+    auto stored = makeStoredCa(cert, file, {});
+    writeFileAtomically(file, stored->pem, FileOptions::durableFile(0644));
     struct stat status{};
     if (::stat(file.c_str(), &status) != 0)
         throwSystemError("Could not read back", file.string(), errno);
-    return makeStoredCa(cert, file, FileStamp::of(status));
+    stored->stamp = FileStamp::of(status);
+    return stored;
 }
 
 void CaStore::remove(const StoredCa& stored) const

@@ -7,13 +7,18 @@
 
 #include <openssl/types.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace certd {
 
 using StoredCaPtr = std::shared_ptr<const StoredCa>;
+
+struct CachedCertificate;
+using DetailsCache = std::unordered_map<std::uint64_t, CachedCertificate>;
 
 struct CaStoreScan {
     std::vector<StoredCaPtr> certificates;
@@ -29,8 +34,9 @@ public:
     // Reads every file leniently: a certificate that has expired since it was
     // stored is kept (expiry monitoring reports it); an unreadable file, or
     // one that is not a CA, is skipped and described in problems. Files
-    // whose stamp matches an entry of known are not read again.
-    CaStoreScan scan(const std::vector<StoredCaPtr>& known) const;
+    // whose stamp matches an entry of known are not read again; certificates
+    // found in cache are not parsed again.
+    CaStoreScan scan(const std::vector<StoredCaPtr>& known, const DetailsCache& cache) const;
 
     // Writes cert durably as "<fingerprint>.pem".
     StoredCaPtr add(X509& cert) const;
@@ -43,6 +49,6 @@ private:
 };
 
 // Builds the stored form of cert as read from file.
-StoredCaPtr makeStoredCa(X509& cert, const std::filesystem::path& file, const FileStamp& stamp);
+std::shared_ptr<StoredCa> makeStoredCa(X509& cert, const std::filesystem::path& file, const FileStamp& stamp);
 
 } // namespace certd

@@ -3,6 +3,7 @@
 #include "error.h"
 #include "pem.h"
 
+#include <openssl/asn1.h>
 #include <openssl/err.h>
 
 namespace certd {
@@ -138,6 +139,27 @@ CertificateInput readFirstCertificate(ByteView data)
 std::vector<X509Ptr> readCertificateChain(ByteView data)
 {
     return readCertificates(data, true);
+}
+
+Bytes firstCertificateDer(ByteView data)
+{
+    if (data.empty() || data.size() > maxInputSize)
+        return {};
+    if (data.front() == derSequenceTag && !containsPem(data)) {
+        const unsigned char* cursor = data.data();
+        long length = 0;
+        int tag = 0, objectClass = 0;
+        const int flags = ASN1_get_object(&cursor, &length, &tag, &objectClass, static_cast<long>(data.size()));
+        ERR_clear_error();
+        if ((flags & 0x80) || tag != V_ASN1_SEQUENCE)
+            return {};
+        const auto total = static_cast<std::size_t>(cursor - data.data()) + static_cast<std::size_t>(length);
+        return Bytes(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(total));
+    }
+    for (auto& block : scanPem(data).blocks)
+        if (block.label == "CERTIFICATE")
+            return std::move(block.data);
+    return {};
 }
 
 X509Ptr certificateFromDer(ByteView der)

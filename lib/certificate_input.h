@@ -26,6 +26,10 @@ CertificateInput readFirstCertificate(ByteView data);
 // one must parse.
 std::vector<X509Ptr> readCertificateChain(ByteView data);
 
+// The DER of data's first certificate, found without parsing it (for a
+// lookup by fingerprint); empty when it cannot be located that way.
+Bytes firstCertificateDer(ByteView data);
+
 X509Ptr certificateFromDer(ByteView der);
 Bytes certificateToDer(X509& cert);
 std::string certificateToPem(X509& cert);

@@ -3,10 +3,7 @@
 #include "atomic_file.h"
 #include "certificate_input.h"
 #include "error.h"
-#include "pem.h"
-#include "text.h"
 
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,25 +16,11 @@
 namespace certd {
 namespace {
 
-std::string pemOf(const StoredCa& stored)
-{
-    return derToPem(stored.der, "CERTIFICATE");
-}
-
-// Fingerprint of the certificate in an existing entry; empty when the entry
-// is unreadable (a crash before the data reached the disk, or tampering).
-std::string fingerprintOfEntry(const std::filesystem::path& file)
+// An existing entry's contents; empty when it cannot be read.
+std::string contentsOf(const std::filesystem::path& entry)
 {
     try {
-        const PemScan scan = scanPem(asBytes(readFile(file, maxInputSize)));
-        if (scan.blocks.size() != 1 || scan.blocks.front().label != "CERTIFICATE")
-            return {};
-        unsigned char digest[EVP_MAX_MD_SIZE];
-        unsigned int length = 0;
-        const auto& der = scan.blocks.front().data;
-        if (EVP_Digest(der.data(), der.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-            return {};
-        return toHex(digest, length);
+        return readFile(entry, maxInputSize);
     } catch (const Error&) {
         return {};
     }
@@ -78,18 +61,16 @@ std::filesystem::path HashedDirectory::entryPath(unsigned long hash, std::size_t
 
 void HashedDirectory::writeEntry(const StoredCa& stored, std::size_t index) const
 {
-    writeFileAtomically(entryPath(stored.subjectHash, index), pemOf(stored),
+    writeFileAtomically(entryPath(stored.subjectHash, index), stored.pem,
                         FileOptions::rebuiltAtStart(0644));
 }
 
 void HashedDirectory::rebuild(const std::vector<std::shared_ptr<const StoredCa>>& certificates)
 {
-    std::map<std::filesystem::path, std::string> existing; // entry -> fingerprint in it
+    std::set<std::filesystem::path> existing;
     std::error_code error;
-    for (const auto& entry : std::filesystem::directory_iterator(directory_, error)) {
-        const auto name = entry.path().filename().string();
-        existing[entry.path()] = parseHashedName(name) ? fingerprintOfEntry(entry.path()) : "";
-    }
+    for (const auto& entry : std::filesystem::directory_iterator(directory_, error))
+        existing.insert(entry.path());
     if (error)
         throwSystemError("Could not list", directory_.string(), error.value());
 
@@ -97,37 +78,35 @@ void HashedDirectory::rebuild(const std::vector<std::shared_ptr<const StoredCa>>
     for (const auto& stored : certificates)
         byHash[stored->subjectHash].push_back(stored.get());
 
-    const auto holds = [&](const std::filesystem::path& entry, const std::string& fingerprint) {
-        const auto found = existing.find(entry);
-        return found != existing.end() && found->second == fingerprint;
-    };
     slots_.clear();
     std::set<std::filesystem::path> wanted;
-    for (const auto& [hash, group] : byHash) {
+    for (auto& [hash, unplaced] : byHash) {
         auto& slots = slots_[hash];
-        slots.assign(group.size(), std::string());
-        std::vector<const StoredCa*> unplaced;
-        for (const StoredCa* stored : group) {
-            // Keep the certificate where it already is, when that is a valid slot.
-            std::size_t index = 0;
-            while (index < group.size() &&
-                   !(slots[index].empty() && holds(entryPath(hash, index), stored->fingerprint())))
-                ++index;
-            if (index < group.size())
-                slots[index] = stored->fingerprint();
-            else
-                unplaced.push_back(stored);
+        slots.assign(unplaced.size(), std::string());
+        // Keep every entry that already holds one of the group's certificates.
+        for (std::size_t index = 0; index < slots.size(); ++index) {
+            const auto entry = entryPath(hash, index);
+            wanted.insert(entry);
+            if (!existing.contains(entry))
+                continue;
+            const std::string contents = contentsOf(entry);
+            const auto match = std::find_if(unplaced.begin(), unplaced.end(),
+                                            [&](const StoredCa* stored) { return stored->pem == contents; });
+            if (match != unplaced.end()) {
+                slots[index] = (*match)->fingerprint();
+                unplaced.erase(match);
+            }
         }
-        for (const StoredCa* stored : unplaced) {
-            const auto index = static_cast<std::size_t>(
-                std::find(slots.begin(), slots.end(), std::string()) - slots.begin());
-            slots[index] = stored->fingerprint();
-            writeEntry(*stored, index);
+        // Write the rest into the free slots.
+        for (std::size_t index = 0; index < slots.size(); ++index) {
+            if (!slots[index].empty())
+                continue;
+            slots[index] = unplaced.front()->fingerprint();
+            writeEntry(*unplaced.front(), index);
+            unplaced.erase(unplaced.begin());
         }
-        for (std::size_t index = 0; index < group.size(); ++index)
-            wanted.insert(entryPath(hash, index));
     }
-    for (const auto& [path, fingerprint] : existing)
+    for (const auto& path : existing)
         if (!wanted.contains(path))
             std::filesystem::remove(path, error);
 }

@@ -6,8 +6,8 @@
 // Entries are regular files written by certd (not links into the store), so
 // consumers need no access to the store, and a store file in DER or holding
 // several certificates still yields exactly the validated certificate. They
-// are derived data: written atomically but not fsynced, and checked
-// against the store by rebuild() at every start.
+// are derived data: written atomically but not fsynced, and compared with
+// the store by rebuild() at every start.
 #pragma once
 
 #include "stored_ca.h"

@@ -12,6 +12,7 @@ struct StateLayout {
     std::filesystem::path caStore() const { return root / "ca"; }
     std::filesystem::path trustDirectory() const { return root / "trust" / "certs"; }
     std::filesystem::path trustBundle() const { return root / "trust" / "ca-bundle.pem"; }
+    std::filesystem::path detailsCache() const { return root / "ca-details.cache"; }
 };
 
 // Creates the directories certd needs, with their permissions.

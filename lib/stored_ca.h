@@ -27,7 +27,9 @@ struct FileStamp {
 struct StoredCa {
     std::filesystem::path file;
     FileStamp stamp;
-    Bytes der;
+    // The certificate alone, as certd writes it. For files certd wrote this
+    // is exactly the file's contents, so starting needs no decoding at all.
+    std::string pem;
     CertificateDetails details;
     unsigned long subjectHash = 0; // X509_subject_name_hash: the hashed-directory name
 

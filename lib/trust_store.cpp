@@ -3,22 +3,50 @@
 #include "atomic_file.h"
 #include "certificate_input.h"
 #include "certificate_validation.h"
+#include "details_cache.h"
 #include "error.h"
+#include "trust_bundle.h"
 
 namespace certd {
 
-TrustStore::TrustStore(TrustStorePaths paths, TrustBundleWriter::Listener bundleListener)
+TrustStore::TrustStore(TrustStorePaths paths, BatchedFileWriter::Listener bundleListener)
     : paths_(std::move(paths))
     , store_(paths_.store)
     , hashedDirectory_(paths_.trustDirectory)
-    , bundleWriter_(paths_.trustBundle, [this] { return snapshot(); }, std::move(bundleListener))
+    , bundleWriter_(
+          paths_.trustBundle, FileOptions::durableFile(0644),
+          [this] {
+              const auto all = snapshot();
+              return BatchedFileWriter::Rendered{renderTrustBundle(all), all.size()};
+          },
+          std::move(bundleListener))
+    , cacheWriter_(
+          paths_.detailsCache, FileOptions::rebuiltAtStart(0644),
+          [this] {
+              const auto all = snapshot();
+              return BatchedFileWriter::Rendered{renderDetailsCache(all), all.size()};
+          },
+          [](std::size_t, const std::string&) {}) // a cache that is not written only costs time
 {
+}
+
+void TrustStore::markChanged()
+{
+    bundleWriter_.markChanged();
+    cacheWriter_.markChanged();
+}
+
+void TrustStore::flushOutputs()
+{
+    bundleWriter_.flush();
+    cacheWriter_.flush();
 }
 
 TrustStoreChanges TrustStore::load()
 {
     removeStaleTemporaryFiles(paths_.store);
-    CaStoreScan scan = store_.scan(list());
+    // The cache matters at start, when every file is new to this process.
+    CaStoreScan scan = store_.scan(list(), loaded_ ? DetailsCache{} : readDetailsCache(paths_.detailsCache));
 
     std::map<std::string, StoredCaPtr> loaded;
     for (auto& stored : scan.certificates)
@@ -38,10 +66,12 @@ TrustStoreChanges TrustStore::load()
         byFingerprint_ = std::move(loaded);
     }
     hashedDirectory_.rebuild(list());
-    if (loaded_)
-        bundleWriter_.markChanged();
-    else
+    if (loaded_) {
+        markChanged();
+    } else {
         bundleWriter_.writeNowIfDifferent();
+        cacheWriter_.markChanged();
+    }
     loaded_ = true;
     return changes;
 }
@@ -70,7 +100,7 @@ StoredCaPtr TrustStore::import(const CaInspection& inspection)
         byFingerprint_.emplace(stored->fingerprint(), stored);
     }
     hashedDirectory_.add(*stored);
-    bundleWriter_.markChanged();
+    markChanged();
     return stored;
 }
 
@@ -86,7 +116,7 @@ void TrustStore::remove(const std::string& fingerprint)
         byFingerprint_.erase(fingerprint);
     }
     hashedDirectory_.remove(*stored);
-    bundleWriter_.markChanged();
+    markChanged();
 }
 
 StoredCaPtr TrustStore::find(const std::string& fingerprint) const
@@ -104,7 +134,7 @@ std::vector<StoredCaPtr> TrustStore::list() const
     return all;
 }
 
-TrustBundleWriter::Snapshot TrustStore::snapshot() const
+std::vector<StoredCaPtr> TrustStore::snapshot() const
 {
     std::lock_guard lock(mutex_);
     return list();

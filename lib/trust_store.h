@@ -8,7 +8,8 @@
 #include "ca_store.h"
 #include "hashed_directory.h"
 #include "openssl_ptr.h"
-#include "trust_bundle_writer.h"
+#include "state_directory.h"
+#include "batched_file_writer.h"
 
 #include <map>
 #include <mutex>
@@ -19,6 +20,12 @@ struct TrustStorePaths {
     std::filesystem::path store;          // the CA files
     std::filesystem::path trustDirectory; // hashed directory output
     std::filesystem::path trustBundle;    // PEM bundle output
+    std::filesystem::path detailsCache;   // speeds up the next start
+
+    static TrustStorePaths in(const StateLayout& layout)
+    {
+        return {layout.caStore(), layout.trustDirectory(), layout.trustBundle(), layout.detailsCache()};
+    }
 };
 
 // A certificate that passed validation, with what certd would show for it.
@@ -37,7 +44,8 @@ struct TrustStoreChanges {
 
 class TrustStore {
 public:
-    TrustStore(TrustStorePaths paths, TrustBundleWriter::Listener bundleListener);
+    // bundleListener hears (on the writer's thread) of every bundle write.
+    TrustStore(TrustStorePaths paths, BatchedFileWriter::Listener bundleListener);
 
     const TrustStorePaths& paths() const { return paths_; }
 
@@ -61,11 +69,12 @@ public:
     std::vector<StoredCaPtr> list() const;
     std::size_t size() const { return byFingerprint_.size(); }
 
-    // Blocks until the bundle reflects every change made so far.
-    void flushBundle() { bundleWriter_.flush(); }
+    // Blocks until the bundle and the cache reflect every change made so far.
+    void flushOutputs();
 
 private:
-    TrustBundleWriter::Snapshot snapshot() const;
+    std::vector<StoredCaPtr> snapshot() const;
+    void markChanged();
 
     TrustStorePaths paths_;
     CaStore store_;
@@ -73,7 +82,9 @@ private:
     mutable std::mutex mutex_; // guards writes to byFingerprint_, and reads off the bus thread
     std::map<std::string, StoredCaPtr> byFingerprint_;
     bool loaded_ = false;
-    TrustBundleWriter bundleWriter_; // last: its thread must stop before the index goes
+    // Last: their threads must stop before the index goes.
+    BatchedFileWriter bundleWriter_;
+    BatchedFileWriter cacheWriter_;
 };
 
 } // namespace certd

@@ -83,8 +83,8 @@ TEST(HashedDirectory, NumbersCollisionsAndClosesGapsOnRemoval)
 
     hashed.remove(*cas[0]); // the last one moves into slot 0
     EXPECT_FALSE(std::filesystem::exists(dir / entryName(cas[0], 2)));
-    EXPECT_EQ(test::readTextFile(dir / entryName(cas[0], 0)), derToPem(cas[2]->der, "CERTIFICATE"));
-    EXPECT_EQ(test::readTextFile(dir / entryName(cas[0], 1)), derToPem(cas[1]->der, "CERTIFICATE"));
+    EXPECT_EQ(test::readTextFile(dir / entryName(cas[0], 0)), cas[2]->pem);
+    EXPECT_EQ(test::readTextFile(dir / entryName(cas[0], 1)), cas[1]->pem);
 
     hashed.remove(*cas[1]); // the last one itself
     EXPECT_FALSE(std::filesystem::exists(dir / entryName(cas[0], 1)));
@@ -112,8 +112,8 @@ TEST(HashedDirectory, RebuildRepairsWhatIsWrongAndKeepsWhatIsRight)
     HashedDirectory rebuilt(dir.path());
     rebuilt.rebuild({cas[0], cas[1], other});
     EXPECT_EQ(inodeOf(dir / entryName(cas[0], 0)), keptInode);
-    EXPECT_EQ(test::readTextFile(dir / entryName(cas[0], 1)), derToPem(cas[1]->der, "CERTIFICATE"));
-    EXPECT_EQ(test::readTextFile(dir / entryName(other, 0)), derToPem(other->der, "CERTIFICATE"));
+    EXPECT_EQ(test::readTextFile(dir / entryName(cas[0], 1)), cas[1]->pem);
+    EXPECT_EQ(test::readTextFile(dir / entryName(other, 0)), other->pem);
     EXPECT_FALSE(std::filesystem::exists(dir / "0badc0de.0"));
     EXPECT_FALSE(std::filesystem::exists(dir / ".x.tmp"));
 }
@@ -125,7 +125,7 @@ TEST(HashedDirectory, RebuildDropsEntriesOfRemovedCertificatesWithoutGaps)
     HashedDirectory hashed(dir.path());
     hashed.rebuild({cas[0], cas[1], cas[2]});
     hashed.rebuild({cas[2]});
-    EXPECT_EQ(test::readTextFile(dir / entryName(cas[0], 0)), derToPem(cas[2]->der, "CERTIFICATE"));
+    EXPECT_EQ(test::readTextFile(dir / entryName(cas[0], 0)), cas[2]->pem);
     EXPECT_FALSE(std::filesystem::exists(dir / entryName(cas[0], 1)));
     EXPECT_FALSE(std::filesystem::exists(dir / entryName(cas[0], 2)));
 }

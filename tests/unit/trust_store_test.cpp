@@ -31,7 +31,7 @@ protected:
     std::unique_ptr<TrustStore> open()
     {
         auto store = std::make_unique<TrustStore>(
-            TrustStorePaths{layout.caStore(), layout.trustDirectory(), layout.trustBundle()},
+            TrustStorePaths::in(layout),
             [this](std::size_t count, const std::string&) { bundleCount = count; });
         store->load();
         return store;
@@ -75,7 +75,7 @@ TEST_F(TrustStoreTest, ImportStoresAndUpdatesBothOutputs)
     EXPECT_EQ(stored->fingerprint(), ca.fingerprint());
     EXPECT_EQ(test::readTextFile(layout.caStore() / (ca.fingerprint() + ".pem")), ca.pem());
     EXPECT_EQ(filesIn(layout.trustDirectory()), 1u);
-    store->flushBundle();
+    store->flushOutputs();
     EXPECT_THAT(test::readTextFile(layout.trustBundle()), HasSubstr(ca.pem()));
     EXPECT_EQ(bundleCount, 1u);
     EXPECT_TRUE(store->inspect(bytesOf(ca.pem()), now()).alreadyImported);
@@ -102,7 +102,7 @@ TEST_F(TrustStoreTest, RemoveDeletesFileAndOutputs)
     store->remove(ca.fingerprint());
     EXPECT_EQ(filesIn(layout.caStore()), 0u);
     EXPECT_EQ(filesIn(layout.trustDirectory()), 0u);
-    store->flushBundle();
+    store->flushOutputs();
     EXPECT_EQ(test::readTextFile(layout.trustBundle()), "");
     try {
         store->remove(ca.fingerprint());
@@ -136,7 +136,7 @@ TEST_F(TrustStoreTest, LoadIsLenientAboutExpiryButSkipsWhatIsNoCa)
     test::writeTextFile(layout.caStore() / "leaf.pem", leaf.pem());
     test::writeTextFile(layout.caStore() / "corrupt.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n");
 
-    TrustStore store({layout.caStore(), layout.trustDirectory(), layout.trustBundle()},
+    TrustStore store(TrustStorePaths::in(layout),
                      [](std::size_t, const std::string&) {});
     const auto changes = store.load();
     EXPECT_EQ(store.size(), 1u);
@@ -187,7 +187,7 @@ TEST_F(TrustStoreTest, DuplicateFilesCountOnce)
     const auto ca = makeCa("Duplicate");
     test::writeTextFile(layout.caStore() / "a.pem", ca.pem());
     test::writeTextFile(layout.caStore() / "b.pem", ca.pem());
-    TrustStore store({layout.caStore(), layout.trustDirectory(), layout.trustBundle()},
+    TrustStore store(TrustStorePaths::in(layout),
                      [](std::size_t, const std::string&) {});
     const auto changes = store.load();
     EXPECT_EQ(store.size(), 1u);
@@ -212,7 +212,7 @@ TEST_F(TrustStoreTest, BundleHoldsEveryCertificate)
         cas.push_back(makeCa("Bundle " + std::to_string(i)));
     for (const auto& ca : cas)
         importInto(*store, ca);
-    store->flushBundle();
+    store->flushOutputs();
     const auto bundle = test::readTextFile(layout.trustBundle());
     for (const auto& ca : cas)
         EXPECT_THAT(bundle, HasSubstr(ca.pem()));

@@ -1,7 +1,4 @@
-#include "trust_bundle_writer.h"
-
-#include "atomic_file.h"
-#include "pem.h"
+#include "batched_file_writer.h"
 
 #include <algorithm>
 
@@ -9,30 +6,22 @@ namespace certd {
 namespace {
 
 constexpr auto shortestQuietPeriod = std::chrono::milliseconds(1);
-constexpr auto longestQuietPeriod = std::chrono::seconds(1);
+constexpr auto longestQuietPeriod = std::chrono::milliseconds(500);
+constexpr auto longestBatchDelay = std::chrono::seconds(1);
 
 } // namespace
 
-std::string renderTrustBundle(const TrustBundleWriter::Snapshot& certificates)
-{
-    std::string bundle;
-    bundle.reserve(certificates.size() * 2048);
-    for (const auto& stored : certificates) {
-        bundle += "# " + stored->details.subject + "\n";
-        bundle += derToPem(stored->der, "CERTIFICATE");
-    }
-    return bundle;
-}
-
-TrustBundleWriter::TrustBundleWriter(std::filesystem::path file, SnapshotSource source, Listener listener)
+BatchedFileWriter::BatchedFileWriter(std::filesystem::path file, FileOptions options, Render render,
+                                     Listener listener)
     : file_(std::move(file))
-    , source_(std::move(source))
+    , options_(options)
+    , render_(std::move(render))
     , listener_(std::move(listener))
     , thread_([this] { run(); })
 {
 }
 
-TrustBundleWriter::~TrustBundleWriter()
+BatchedFileWriter::~BatchedFileWriter()
 {
     {
         std::lock_guard lock(mutex_);
@@ -42,7 +31,7 @@ TrustBundleWriter::~TrustBundleWriter()
     thread_.join();
 }
 
-void TrustBundleWriter::markChanged()
+void BatchedFileWriter::markChanged()
 {
     {
         std::lock_guard lock(mutex_);
@@ -51,26 +40,26 @@ void TrustBundleWriter::markChanged()
     wake_.notify_all();
 }
 
-void TrustBundleWriter::flush()
+void BatchedFileWriter::flush()
 {
     std::unique_lock lock(mutex_);
     const auto target = requested_;
     written_.wait(lock, [&] { return completed_ >= target; });
 }
 
-void TrustBundleWriter::writeNowIfDifferent()
+void BatchedFileWriter::writeNowIfDifferent()
 {
-    const std::string contents = renderTrustBundle(source_());
+    const std::string contents = render_().contents;
     try {
         if (readFile(file_, contents.size() + 1) == contents)
             return;
     } catch (const std::exception&) {
         // missing or unreadable: write it
     }
-    writeFileAtomically(file_, contents, FileOptions::durableFile(0644));
+    writeFileAtomically(file_, contents, options_);
 }
 
-void TrustBundleWriter::run()
+void BatchedFileWriter::run()
 {
     std::unique_lock lock(mutex_);
     for (;;) {
@@ -78,12 +67,16 @@ void TrustBundleWriter::run()
         if (requested_ == completed_)
             return; // stopping with nothing pending
 
-        // Batch: wait until no change arrived for as long as a write takes.
+        // Batch: wait until no change arrived for as long as a write takes,
+        // but under a steady stream of changes write at least once a second.
         const auto quiet = std::clamp<std::chrono::steady_clock::duration>(
             lastWriteDuration_, shortestQuietPeriod, longestQuietPeriod);
-        for (auto seen = requested_; !stopping_; seen = requested_)
-            if (!wake_.wait_for(lock, quiet, [&] { return stopping_ || requested_ != seen; }))
+        const auto latest = std::chrono::steady_clock::now() + longestBatchDelay;
+        for (auto seen = requested_; !stopping_; seen = requested_) {
+            const auto until = std::min(std::chrono::steady_clock::now() + quiet, latest);
+            if (!wake_.wait_until(lock, until, [&] { return stopping_ || requested_ != seen; }))
                 break;
+        }
 
         const auto target = requested_;
         lock.unlock();
@@ -97,16 +90,18 @@ void TrustBundleWriter::run()
     }
 }
 
-void TrustBundleWriter::writeOnce()
+void BatchedFileWriter::writeOnce()
 {
-    const Snapshot snapshot = source_();
+    std::size_t items = 0;
     std::string error;
     try {
-        writeFileAtomically(file_, renderTrustBundle(snapshot), FileOptions::durableFile(0644));
+        Rendered rendered = render_();
+        items = rendered.items;
+        writeFileAtomically(file_, rendered.contents, options_);
     } catch (const std::exception& failure) {
         error = failure.what();
     }
-    listener_(snapshot.size(), error);
+    listener_(items, error);
 }
 
 } // namespace certd

@@ -1,0 +1,89 @@
+#include "details_cache.h"
+
+#include "atomic_file.h"
+
+#include <nlohmann/json.hpp>
+
+namespace certd {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr int formatVersion = 2;
+constexpr std::size_t maxCacheSize = 256 * 1024 * 1024;
+
+// FNV-1a: fixed by definition, so keys stay valid across library upgrades.
+std::uint64_t contentKey(std::string_view contents)
+{
+    std::uint64_t hash = 14695981039346656037ull;
+    for (unsigned char byte : contents)
+        hash = (hash ^ byte) * 1099511628211ull;
+    return hash;
+}
+
+Json toJson(const StoredCa& stored)
+{
+    const CertificateDetails& d = stored.details;
+    return Json::array({contentKey(stored.pem), stored.pem.size(), d.fingerprint, stored.subjectHash, d.commonName, d.subject, d.issuer,
+                        d.issuerCommonName, d.serialNumber, d.notBefore, d.notAfter, d.selfSigned,
+                        d.keyType, d.signatureAlgorithm, d.pathLength, d.subjectAlternativeNames});
+}
+
+std::pair<std::uint64_t, CachedCertificate> fromJson(const Json& entry)
+{
+    std::uint64_t key = 0;
+    CachedCertificate cached;
+    CertificateDetails& d = cached.details;
+    std::size_t i = 0;
+    entry.at(i++).get_to(key);
+    entry.at(i++).get_to(cached.pemSize);
+    entry.at(i++).get_to(d.fingerprint);
+    entry.at(i++).get_to(cached.subjectHash);
+    entry.at(i++).get_to(d.commonName);
+    entry.at(i++).get_to(d.subject);
+    entry.at(i++).get_to(d.issuer);
+    entry.at(i++).get_to(d.issuerCommonName);
+    entry.at(i++).get_to(d.serialNumber);
+    entry.at(i++).get_to(d.notBefore);
+    entry.at(i++).get_to(d.notAfter);
+    entry.at(i++).get_to(d.selfSigned);
+    entry.at(i++).get_to(d.keyType);
+    entry.at(i++).get_to(d.signatureAlgorithm);
+    entry.at(i++).get_to(d.pathLength);
+    entry.at(i++).get_to(d.subjectAlternativeNames);
+    return {key, std::move(cached)};
+}
+
+} // namespace
+
+const CachedCertificate* findCached(const DetailsCache& cache, std::string_view pem)
+{
+    const auto found = cache.find(contentKey(pem));
+    return found != cache.end() && found->second.pemSize == pem.size() ? &found->second : nullptr;
+}
+
+DetailsCache readDetailsCache(const std::filesystem::path& file)
+{
+    DetailsCache cache;
+    try {
+        const Json document = Json::from_cbor(readFile(file, maxCacheSize));
+        if (document.at("version") != formatVersion)
+            return {};
+        for (const Json& entry : document.at("certificates"))
+            cache.insert(fromJson(entry));
+    } catch (const std::exception&) {
+        return {}; // missing or damaged: everything is parsed afresh
+    }
+    return cache;
+}
+
+std::string renderDetailsCache(const std::vector<StoredCaPtr>& certificates)
+{
+    Json entries = Json::array();
+    for (const auto& stored : certificates)
+        entries.push_back(toJson(*stored));
+    const auto bytes = Json::to_cbor(Json{{"version", formatVersion}, {"certificates", std::move(entries)}});
+    return std::string(bytes.begin(), bytes.end());
+}
+
+} // namespace certd
