@@ -1,0 +1,208 @@
+// certd-bench: the performance claims of README.md, measured against
+// baselines taken in the same run on the same machine. Run as root from the
+// build directory:  build/bench/certd-bench
+#include "bench_support.h"
+#include "certd_client.h"
+#include "certd_process.h"
+#include "process.h"
+
+#include <iostream>
+
+namespace certd::bench {
+namespace {
+
+using test::CertdOptions;
+using test::CertdProcess;
+using test::TestBus;
+
+struct Pools {
+    std::vector<std::string> stored;   // prefilled stores
+    std::vector<std::string> imported; // imported during measurements
+};
+
+std::unique_ptr<sdbus::IProxy> peerProxy(sdbus::IConnection& connection, const std::string& path)
+{
+    return sdbus::createProxy(connection, test::certdName, path);
+}
+
+double pingMs(sdbus::IConnection& connection, int count)
+{
+    auto proxy = peerProxy(connection, test::managerPath);
+    return medianMs(count, [&] { proxy->callMethod("Ping").onInterface("org.freedesktop.DBus.Peer"); });
+}
+
+// A certd on its own bus with `stored` CAs already in its store.
+struct Running {
+    test::TempDir dir;
+    TestBus bus;
+    std::unique_ptr<CertdProcess> certd;
+    std::unique_ptr<sdbus::IConnection> connection;
+    std::unique_ptr<test::ManagerProxy> manager;
+    double startMs = 0;
+
+    Running(const Pools& pools, std::size_t stored)
+    {
+        writePems(dir / "state" / "ca", pools.stored, stored);
+        start();
+    }
+
+    void start()
+    {
+        manager.reset();
+        connection.reset();
+        certd.reset();
+        settleFileSystem();
+        startMs = timeMs([&] { certd = std::make_unique<CertdProcess>(bus, CertdOptions{dir / "state", {}, {}, {}, {}}); });
+        connection = bus.connect();
+        manager = std::make_unique<test::ManagerProxy>(*connection);
+    }
+};
+
+Row importRow(const Pools& pools, std::size_t stored, double targetMs, std::size_t& nextImport)
+{
+    Running running(pools, stored);
+    std::vector<double> durations;
+    for (int i = 0; i < 60; ++i) {
+        const auto data = test::toByteVector(pools.imported.at(nextImport++));
+        durations.push_back(timeMs([&] { running.manager->ImportCACertificate(data); }));
+    }
+    const double ping = pingMs(*running.connection, 200);
+    const double value = median(durations);
+    return {"ImportCACertificate, median, " + std::to_string(stored) + " stored", value, "ms",
+            "Peer.Ping round trip", ping, "<= " + std::to_string(static_cast<int>(targetMs)) + " ms",
+            value <= targetMs};
+}
+
+double updateCaCertificatesMs(const Pools& pools)
+{
+    test::TempDir root;
+    const auto mozilla = root / "usr/share/ca-certificates/mozilla";
+    std::filesystem::create_directories(mozilla);
+    std::filesystem::create_directories(root / "etc/ssl/certs");
+    std::filesystem::create_directories(root / "etc/ca-certificates/update.d");
+    std::filesystem::create_directories(root / "usr/local/share/ca-certificates");
+    std::string conf;
+    for (const auto& entry : std::filesystem::directory_iterator("/usr/share/ca-certificates/mozilla")) {
+        std::filesystem::copy_file(entry.path(), mozilla / entry.path().filename());
+        conf += "mozilla/" + entry.path().filename().string() + "\n";
+    }
+    test::writeTextFile(root / "etc/ca-certificates.conf", conf);
+    const std::vector<std::string> command{"update-ca-certificates", "--sysroot", root.path().string()};
+    test::runCommand(command);
+    std::vector<double> durations;
+    for (int i = 0; i < 3; ++i) {
+        test::writeTextFile(root / "usr/local/share/ca-certificates" / ("bench-" + std::to_string(i) + ".crt"),
+                            pools.imported.at(i));
+        durations.push_back(timeMs([&] { test::runCommand(command); }));
+    }
+    return median(durations);
+}
+
+double opensslRehashMs(const Pools& pools, std::size_t count)
+{
+    std::vector<double> durations;
+    for (int i = 0; i < 3; ++i) {
+        test::TempDir dir;
+        writePems(dir.path(), pools.stored, count);
+        settleFileSystem();
+        durations.push_back(timeMs([&] { test::runCommand({"openssl", "rehash", dir.path().string()}); }));
+    }
+    return median(durations);
+}
+
+std::vector<Row> startupAndReloadRows(const Pools& pools, std::size_t count)
+{
+    const double rehash = opensslRehashMs(pools, count);
+    Running running(pools, count); // the first start builds the trust outputs
+    std::vector<double> warm, cold, reload;
+    for (int i = 0; i < 3; ++i) {
+        running.start();
+        warm.push_back(running.startMs);
+    }
+    for (int i = 0; i < 3; ++i) {
+        std::filesystem::remove_all(running.dir / "state" / "trust");
+        running.start();
+        cold.push_back(running.startMs);
+    }
+    for (int i = 0; i < 3; ++i) {
+        // 100 files dropped in behind certd's back, then Reload.
+        const auto added = running.dir / "state" / "ca" / ("added-" + std::to_string(i));
+        for (int k = 0; k < 100; ++k)
+            test::writeTextFile(added.string() + "-" + std::to_string(k) + ".pem", pools.imported.at(1000 + i * 100 + k));
+        reload.push_back(timeMs([&] { running.manager->Reload(); }));
+    }
+    const auto n = std::to_string(count);
+    const auto row = [&](const std::string& what, double value) {
+        return Row{what, value, "ms", "openssl rehash, same " + n + " files", rehash, "< 1000 ms, <= baseline",
+                   value < 1000 && value <= rehash};
+    };
+    return {row("Start-up to READY=1, " + n + " stored", median(warm)),
+            row("Start-up, trust outputs missing, " + n + " stored", median(cold)),
+            row("Reload() picking up 100 new files, " + n + " stored", median(reload))};
+}
+
+std::vector<Row> readRows(const Pools& pools)
+{
+    Running running(pools, 1000);
+    const double getManaged = medianMs(30, [&] { running.manager->GetManagedObjects(); });
+    const double ping = pingMs(*running.connection, 1000);
+    const auto path = running.manager->ImportCACertificate(test::toByteVector(pools.imported.at(900)));
+    auto object = peerProxy(*running.connection, path);
+    const double property = medianMs(1000, [&] {
+        object->getProperty("CommonName").onInterface("org.certd.Certd1.CACertificate");
+    });
+    return {{"GetManagedObjects, median, 1000 stored", getManaged, "ms", "Peer.Ping round trip", ping,
+             "< 50 ms", getManaged < 50},
+            {"Properties.Get, median", property, "ms", "Peer.Ping round trip", ping, "<= 2x baseline",
+             property <= 2 * ping}};
+}
+
+std::vector<Row> memoryRows(const Pools& pools)
+{
+    Running running(pools, 150);
+    const auto row = [&](const std::string& when) {
+        running.manager->GetManagedObjects();
+        const double rss = residentMiB(running.certd->pid());
+        return Row{"Idle resident memory (VmRSS), 150 stored, " + when, rss, "MiB", "-", 0, "< 10 MiB", rss < 10};
+    };
+    std::vector<Row> rows{row("first start")};
+    running.start();
+    rows.push_back(row("restarted"));
+    running.manager->ImportCACertificate(test::toByteVector(pools.imported.at(1999)));
+    rows.push_back(row("restarted + 1 import"));
+    return rows;
+}
+
+} // namespace
+} // namespace certd::bench
+
+int main(int argc, char** argv)
+{
+    using namespace certd::bench;
+    if (argc == 4 && std::string(argv[1]) == "--write-store") {
+        // For profiling by hand: certd-bench --write-store DIR COUNT
+        const auto count = std::stoul(argv[3]);
+        writePems(argv[2], generateCaPems(count, "Stored CA"), count);
+        return 0;
+    }
+    std::cout << "Generating 12,000 CA certificates..." << std::flush;
+    Pools pools{generateCaPems(10'000, "Stored CA"), generateCaPems(2'000, "Imported CA")};
+    std::cout << " done\n";
+
+    std::vector<Row> rows;
+    std::size_t nextImport = 0;
+    rows.push_back(importRow(pools, 150, 3, nextImport));
+    rows.push_back(importRow(pools, 10'000, 10, nextImport));
+    const double update = updateCaCertificatesMs(pools);
+    rows.push_back({"update-ca-certificates adding 1 CA", update, "ms", "(the baseline itself)", 0, "-", true});
+    rows.back().baselineValue = 0;
+    rows[0].baseline += "; vs update-ca-certificates: " + std::to_string(static_cast<int>(update / rows[0].value)) + "x faster";
+    for (auto& row : startupAndReloadRows(pools, 10'000))
+        rows.push_back(row);
+    for (auto& row : readRows(pools))
+        rows.push_back(row);
+    for (auto& row : memoryRows(pools))
+        rows.push_back(row);
+    printTable(rows);
+    return 0;
+}
