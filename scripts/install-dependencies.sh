@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs everything certd needs to build, run and test, from Debian 12's
+# archive. Needs root. Quiet unless something fails.
+set -eu
+packages="
+  g++ meson ninja-build pkg-config
+  libsdbus-c++-dev libsdbus-c++-bin libspdlog-dev libsystemd-dev libssl-dev
+  libinih-dev libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev
+  dbus systemd openssl ca-certificates util-linux python3
+  faketime postgresql
+"
+missing=""
+for package in $packages; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed' || missing="$missing $package"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing packages:$missing; run this as root (sudo $0)" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+log=$(mktemp)
+if ! { apt-get update -q && apt-get install -y -q --no-install-recommends $missing; } >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    exit 1
+fi
+rm -f "$log"
