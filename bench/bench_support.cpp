@@ -78,13 +78,14 @@ void settleFileSystem()
     std::this_thread::sleep_for(std::chrono::seconds(1));
 }
 
-double residentMiB(pid_t pid)
+double residentMiB(pid_t pid, bool anonymousOnly)
 {
+    const std::string field = anonymousOnly ? "RssAnon:" : "VmRSS:";
     std::ifstream status("/proc/" + std::to_string(pid) + "/status");
     std::string line;
     while (std::getline(status, line))
-        if (line.starts_with("VmRSS:"))
-            return std::stod(line.substr(6)) / 1024.0;
+        if (line.starts_with(field))
+            return std::stod(line.substr(field.size())) / 1024.0;
     return -1;
 }
 

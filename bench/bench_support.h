@@ -40,7 +40,8 @@ void writePems(const std::filesystem::path& directory, const std::vector<std::st
 // does not pay for writes (or discards of deleted files) made before it.
 void settleFileSystem();
 
-// Resident set size of a process, in MiB.
-double residentMiB(pid_t pid);
+// Resident set size of a process (VmRSS, or with anonymousOnly RssAnon:
+// the private part, without shared library pages), in MiB.
+double residentMiB(pid_t pid, bool anonymousOnly = false);
 
 } // namespace certd::bench

@@ -170,6 +170,8 @@ std::vector<Row> memoryRows(const Pools& pools)
     rows.push_back(row("restarted"));
     running.manager->ImportCACertificate(test::toByteVector(pools.imported.at(1999)));
     rows.push_back(row("restarted + 1 import"));
+    const double anonymous = residentMiB(running.certd->pid(), true);
+    rows.push_back({"  of which private (RssAnon)", anonymous, "MiB", "-", 0, "(no target)", true});
     return rows;
 }
 
