@@ -5,7 +5,10 @@
 #include <ini.h>
 #include <grp.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <set>
@@ -30,22 +33,83 @@ gid_t resolveGroup(const std::string& name)
     throw InvalidValue{"no group named \"" + name + "\" exists"};
 }
 
+std::optional<gid_t> optionalGroup(const std::string& name)
+{
+    return name.empty() ? std::nullopt : std::optional(resolveGroup(name));
+}
+
+void requireUnitName(const std::string& unit)
+{
+    const auto allowed = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || std::strchr(":_.\\@-", c); };
+    if (!unit.empty() && (!unit.ends_with(".service") || unit.size() == 8 ||
+                          !std::all_of(unit.begin(), unit.end(), allowed)))
+        throw InvalidValue{"not a systemd service unit name such as nginx.service"};
+}
+
+Section serviceSection(const std::string& service)
+{
+    return {
+        {"Directory",
+         [service](Config& config, const std::string& value) {
+             if (!std::filesystem::path(value).is_absolute())
+                 throw InvalidValue{"must be an absolute path"};
+             config.services[service].directory = value;
+         }},
+        {"KeyGroup",
+         [service](Config& config, const std::string& value) {
+             config.services[service].keyGroupName = value;
+             config.services[service].keyGroup = optionalGroup(value);
+         }},
+        {"ReloadUnit",
+         [service](Config& config, const std::string& value) {
+             requireUnitName(value);
+             config.services[service].reloadUnit = value;
+         }},
+    };
+}
+
 const std::map<std::string, Section, std::less<>>& schema()
 {
-    static const std::map<std::string, Section, std::less<>> sections = {
-        {"Access",
-         {{"AdminGroup",
-           [](Config& config, const std::string& value) {
-               config.access.adminGroup = value;
-               config.access.adminGroupId =
-                   value.empty() ? std::nullopt : std::optional(resolveGroup(value));
-           }}}},
-    };
+    static const std::map<std::string, Section, std::less<>> sections = [] {
+        std::map<std::string, Section, std::less<>> all{
+            {"Access",
+             {{"AdminGroup",
+               [](Config& config, const std::string& value) {
+                   config.access.adminGroup = value;
+                   config.access.adminGroupId = optionalGroup(value);
+               }}}},
+            {"ApplianceCA",
+             {{"CommonName",
+               [](Config& config, const std::string& value) {
+                   if (value.empty() || value.size() > 64)
+                       throw InvalidValue{"must be 1 to 64 characters"};
+                   config.applianceCa.commonName = value;
+               }},
+              {"KeyType",
+               [](Config& config, const std::string& value) {
+                   const auto type = parseKeyType(value);
+                   if (!type)
+                       throw InvalidValue{"must be one of " + keyTypeNames()};
+                   config.applianceCa.keyType = *type;
+               }}}},
+        };
+        for (const char* service : serviceNames)
+            all.emplace(service, serviceSection(service));
+        return all;
+    }();
     return sections;
 }
 
-struct ParseState {
+Config defaults()
+{
     Config config;
+    for (const char* service : serviceNames)
+        config.services[service];
+    return config;
+}
+
+struct ParseState {
+    Config config = defaults();
     std::string firstError; // without the line, which ini_parse reports
     std::set<std::string> seen;
 };
@@ -102,7 +166,7 @@ Config loadConfig(const std::filesystem::path& file, bool required)
     if (!std::filesystem::exists(file, error)) {
         if (required)
             throw ConfigError(file.string() + ": no such file");
-        return {};
+        return defaults();
     }
     std::string text;
     try {

@@ -4,9 +4,12 @@
 // naming the file, the line and the key, and certd refuses to start.
 #pragma once
 
+#include "appliance_ca.h"
+
 #include <sys/types.h>
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -18,8 +21,20 @@ struct AccessConfig {
     std::optional<gid_t> adminGroupId; // resolved when the file is read
 };
 
+// [https], [postgresql]
+struct ServiceConfig {
+    std::filesystem::path directory;   // Directory=; empty: <state>/<service>
+    std::string keyGroupName;          // KeyGroup=; empty: key.pem for root only
+    std::optional<gid_t> keyGroup;
+    std::string reloadUnit;            // ReloadUnit=; empty: none
+};
+
+inline constexpr const char* serviceNames[] = {"https", "postgresql"};
+
 struct Config {
     AccessConfig access;
+    ApplianceCaSettings applianceCa;             // [ApplianceCA]
+    std::map<std::string, ServiceConfig> services; // every name of serviceNames
 };
 
 class ConfigError : public std::runtime_error {

@@ -17,6 +17,7 @@ void prepareStateDirectory(const StateLayout& layout)
     ensureDirectory(layout.caStore(), 0755);
     ensureDirectory(layout.trustDirectory().parent_path(), 0755);
     ensureDirectory(layout.trustDirectory(), 0755);
+    ensureDirectory(layout.privateDirectory(), 0700);
     removeStaleTemporaryFiles(layout.trustDirectory().parent_path());
 }
 

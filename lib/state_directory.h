@@ -13,6 +13,17 @@ struct StateLayout {
     std::filesystem::path trustDirectory() const { return root / "trust" / "certs"; }
     std::filesystem::path trustBundle() const { return root / "trust" / "ca-bundle.pem"; }
     std::filesystem::path detailsCache() const { return root / "ca-details.cache"; }
+
+    // Readable by root only: the appliance CA's key, the host certificate records.
+    std::filesystem::path privateDirectory() const { return root / "private"; }
+    std::filesystem::path applianceCa() const { return privateDirectory() / "appliance-ca.pem"; }
+    std::filesystem::path hostRecord(const std::string& service) const
+    {
+        return privateDirectory() / (service + ".json");
+    }
+    // Public: the appliance CA's certificate, and each service's default Directory=.
+    std::filesystem::path applianceCaCertificate() const { return root / "appliance-ca.pem"; }
+    std::filesystem::path serviceDirectory(const std::string& service) const { return root / service; }
 };
 
 // Creates the directories certd needs, with their permissions.

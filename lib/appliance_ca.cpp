@@ -1,0 +1,113 @@
+#include "appliance_ca.h"
+
+#include "atomic_file.h"
+#include "certificate_builder.h"
+#include "certificate_details.h"
+#include "certificate_input.h"
+#include "error.h"
+#include "hostname.h"
+#include "private_key_input.h"
+
+#include <algorithm>
+
+namespace certd {
+namespace {
+
+constexpr std::int64_t hour = 3600;
+constexpr std::int64_t day = 24 * hour;
+
+ApplianceCaSettings withDefaults(ApplianceCaSettings settings)
+{
+    if (settings.commonName.empty()) {
+        const auto host = currentHostname();
+        settings.commonName = (host.empty() ? std::string("certd") : host) + " Appliance CA";
+    }
+    return settings;
+}
+
+std::string sanExtension(const std::vector<std::string>& names)
+{
+    std::string value;
+    for (const auto& name : names)
+        value += (value.empty() ? "" : ",") + std::string(isIpAddress(name) ? "IP:" : "DNS:") + name;
+    return value;
+}
+
+} // namespace
+
+std::vector<std::string> subjectAlternativeNamesFor(const GenerationSettings& settings)
+{
+    std::vector<std::string> names{toLower(settings.hostname)};
+    if (auto shortForm = shortName(names.front()); !shortForm.empty())
+        names.push_back(shortForm);
+    for (const auto& name : settings.additionalNames)
+        names.push_back(isIpAddress(name) ? name : toLower(name));
+    std::vector<std::string> unique;
+    for (const auto& name : names)
+        if (std::find(unique.begin(), unique.end(), name) == unique.end())
+            unique.push_back(name);
+    return unique;
+}
+
+ApplianceCa::ApplianceCa(X509Ptr cert, EvpPkeyPtr key, bool created)
+    : cert_(std::move(cert))
+    , key_(std::move(key))
+    , created_(created)
+{
+}
+
+ApplianceCa ApplianceCa::loadOrCreate(const std::filesystem::path& file, const ApplianceCaSettings& requested,
+                                      std::int64_t now)
+{
+    std::error_code error;
+    if (std::filesystem::exists(file, error)) {
+        const std::string contents = readFile(file, maxInputSize);
+        X509Ptr cert = std::move(readFirstCertificate(asBytes(contents)).certificate);
+        EvpPkeyPtr key = readPrivateKey(asBytes(contents));
+        return ApplianceCa(std::move(cert), std::move(key), false);
+    }
+    const ApplianceCaSettings settings = withDefaults(requested);
+    EvpPkeyPtr key = generateKey(settings.keyType);
+    X509Ptr cert = CertificateBuilder()
+                       .subject({{"CN", settings.commonName}})
+                       .validity(now - hour, now + applianceCaValidityYears * 365 * day + 2 * day)
+                       .publicKey(*key)
+                       .extension(NID_basic_constraints, "critical,CA:TRUE,pathlen:0")
+                       .extension(NID_key_usage, "critical,keyCertSign,cRLSign")
+                       .extension(NID_subject_key_identifier, "hash")
+                       .sign(*key);
+    // One file, so that key and certificate can only appear together.
+    writeFileAtomically(file, privateKeyToPem(*key) + certificateToPem(*cert), FileOptions::durableFile(0600));
+    return ApplianceCa(std::move(cert), std::move(key), true);
+}
+
+std::string ApplianceCa::certificatePem() const
+{
+    return certificateToPem(*cert_);
+}
+
+HostCertificatePtr ApplianceCa::issue(const GenerationSettings& settings, std::int64_t now) const
+{
+    EvpPkeyPtr key = generateKey(settings.keyType);
+    const bool rsa = EVP_PKEY_get_base_id(key.get()) == EVP_PKEY_RSA;
+    const std::int64_t notBefore = now - hour;
+    const std::int64_t notAfter = std::min<std::int64_t>(notBefore + settings.validityDays * day,
+                                                         toUnixTime(*X509_get0_notAfter(cert_.get())));
+    std::vector<X509Ptr> chain;
+    chain.push_back(CertificateBuilder()
+                        .subject({{"CN", toLower(settings.hostname)}})
+                        .validity(notBefore, notAfter)
+                        .publicKey(*key)
+                        .issuer(*cert_)
+                        .extension(NID_basic_constraints, "critical,CA:FALSE")
+                        .extension(NID_key_usage, rsa ? "critical,digitalSignature,keyEncipherment"
+                                                      : "critical,digitalSignature")
+                        .extension(NID_ext_key_usage, "serverAuth")
+                        .extension(NID_subject_alt_name, sanExtension(subjectAlternativeNamesFor(settings)))
+                        .extension(NID_subject_key_identifier, "hash")
+                        .extension(NID_authority_key_identifier, "keyid:always")
+                        .sign(*key_));
+    return makeHostCertificate(HostOrigin::Generated, settings, std::move(chain), std::move(key));
+}
+
+} // namespace certd

@@ -1,0 +1,141 @@
+#include "host_certificate_store.h"
+
+#include "atomic_file.h"
+#include "certificate_input.h"
+#include "error.h"
+#include "private_key_input.h"
+
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace certd {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr int recordVersion = 1;
+
+Json settingsToJson(const GenerationSettings& settings)
+{
+    return {{"hostname", settings.hostname},
+            {"keyType", keyTypeName(settings.keyType)},
+            {"validityDays", settings.validityDays},
+            {"additionalNames", settings.additionalNames}};
+}
+
+GenerationSettings settingsFromJson(const Json& json)
+{
+    GenerationSettings settings;
+    json.at("hostname").get_to(settings.hostname);
+    const auto keyType = parseKeyType(json.at("keyType").get<std::string>());
+    if (!keyType)
+        throw std::runtime_error("unknown key type");
+    settings.keyType = *keyType;
+    json.at("validityDays").get_to(settings.validityDays);
+    json.at("additionalNames").get_to(settings.additionalNames);
+    return settings;
+}
+
+std::string toRecord(const HostCertificate& host)
+{
+    Json chain = Json::array();
+    for (const auto& cert : host.chain)
+        chain.push_back(certificateToPem(*cert));
+    Json record{{"version", recordVersion},
+                {"origin", originName(host.origin)},
+                {"certificate", host.certificatePem()},
+                {"chain", chain},
+                {"privateKey", host.keyPem()}};
+    if (host.generation)
+        record["generation"] = settingsToJson(*host.generation);
+    return record.dump(2) + "\n";
+}
+
+HostCertificatePtr fromRecord(const std::string& text)
+{
+    const Json record = Json::parse(text);
+    if (record.at("version") != recordVersion)
+        throw std::runtime_error("unknown record version");
+    const auto origin = record.at("origin").get<std::string>();
+    if (origin != "generated" && origin != "uploaded")
+        throw std::runtime_error("unknown origin " + origin);
+    std::vector<X509Ptr> chain;
+    chain.push_back(std::move(readFirstCertificate(asBytes(record.at("certificate").get<std::string>())).certificate));
+    for (const auto& pem : record.at("chain"))
+        chain.push_back(std::move(readFirstCertificate(asBytes(pem.get<std::string>())).certificate));
+    EvpPkeyPtr key = readPrivateKey(asBytes(record.at("privateKey").get<std::string>()));
+    std::optional<GenerationSettings> generation;
+    if (record.contains("generation"))
+        generation = settingsFromJson(record.at("generation"));
+    return makeHostCertificate(origin == "generated" ? HostOrigin::Generated : HostOrigin::Uploaded,
+                               std::move(generation), std::move(chain), std::move(key));
+}
+
+// Writes contents unless the file already holds exactly that; either way
+// the file ends up with options' mode and group.
+void writeIfDifferent(const std::filesystem::path& file, const std::string& contents, const FileOptions& options)
+{
+    try {
+        struct stat status{};
+        const bool sameOwnership = ::stat(file.c_str(), &status) == 0 &&
+                                   (status.st_mode & 07777) == options.mode && status.st_uid == ::geteuid() &&
+                                   (!options.group || status.st_gid == *options.group);
+        if (sameOwnership && readFile(file, contents.size() + 1) == contents)
+            return;
+    } catch (const Error&) {
+        // missing or unreadable: write it
+    }
+    writeFileAtomically(file, contents, options);
+}
+
+} // namespace
+
+HostCertificateStore::HostCertificateStore(std::filesystem::path recordFile, ServiceSettings settings)
+    : recordFile_(std::move(recordFile))
+    , settings_(std::move(settings))
+{
+}
+
+HostCertificatePtr HostCertificateStore::load(std::string& problem) const
+{
+    std::error_code error;
+    if (!std::filesystem::exists(recordFile_, error))
+        return nullptr;
+    try {
+        return fromRecord(readFile(recordFile_, 16 * 1024 * 1024));
+    } catch (const std::exception& failure) {
+        problem = "The certificate record " + recordFile_.string() + " is damaged (" + failure.what() + ")";
+    }
+    const auto aside = recordFile_.string() + ".damaged";
+    try {
+        renameDurably(recordFile_, aside);
+        problem += "; it was moved to " + aside;
+    } catch (const std::exception& failure) {
+        problem += std::string("; it could not be moved aside: ") + failure.what();
+    }
+    return nullptr;
+}
+
+void HostCertificateStore::save(const HostCertificate& host) const
+{
+    commit(host);
+    deliver(host);
+}
+
+void HostCertificateStore::commit(const HostCertificate& host) const
+{
+    writeFileAtomically(recordFile_, toRecord(host), FileOptions::durableFile(0600));
+}
+
+void HostCertificateStore::deliver(const HostCertificate& host) const
+{
+    const auto& group = settings_.keyGroup;
+    ensureDirectory(settings_.directory, group ? 0750 : 0700, group ? group : std::optional<gid_t>(0));
+    const auto secret = group ? FileOptions::durableFile(0640, group) : FileOptions::durableFile(0600, 0);
+    writeIfDifferent(settings_.privateKeyPath(), host.keyPem(), secret);
+    writeIfDifferent(settings_.certificatePath(), host.certificatePem(), FileOptions::durableFile(0644, 0));
+    writeIfDifferent(settings_.chainPath(), host.chainPem(), FileOptions::durableFile(0644, 0));
+}
+
+} // namespace certd
