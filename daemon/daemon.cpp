@@ -4,9 +4,12 @@
 #include "bus_names.h"
 #include "ca_certificates.h"
 #include "event_loop.h"
+#include "host_certificates.h"
+#include "hostname_watcher.h"
 #include "manager_object.h"
 #include "state_directory.h"
 #include "trust_store.h"
+#include "unit_reloader.h"
 
 #include <sdbus-c++/sdbus-c++.h>
 #include <spdlog/spdlog.h>
@@ -45,12 +48,21 @@ public:
     Service(sdbus::IConnection& connection, const StateLayout& layout, const Config& config)
         : loop_(connection)
         , authorizer_(config.access.adminGroup, config.access.adminGroupId)
+        , reloader_(connection)
         , store_(TrustStorePaths::in(layout),
                  [this](std::size_t count, const std::string& error) { onBundleWritten(count, error); })
         , cas_(connection, store_, loop_, authorizer_)
+        , hosts_(connection, loop_, authorizer_, reloader_, layout, config,
+                 [this](const std::string& service, const std::string& path) {
+                     manager_->emitHostCertificateChanged(service, sdbus::ObjectPath(path));
+                 })
     {
         cas_.publishStored();
-        manager_ = std::make_unique<ManagerObject>(connection, store_, cas_, authorizer_);
+        hosts_.publish();
+        manager_ = std::make_unique<ManagerObject>(connection, store_, cas_, hosts_, authorizer_);
+        hostnameWatcher_ = std::make_unique<HostnameWatcher>(loop_, [this](const std::string&) {
+            hosts_.hostnameChanged();
+        });
     }
 
     ~Service()
@@ -76,9 +88,12 @@ private:
 
     EventLoop loop_;
     Authorizer authorizer_;
+    SystemdUnitReloader reloader_;
     TrustStore store_;
     CaCertificates cas_;
+    HostCertificates hosts_;
     std::unique_ptr<ManagerObject> manager_;
+    std::unique_ptr<HostnameWatcher> hostnameWatcher_;
 };
 
 } // namespace

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <ctime>
 #include <stdexcept>
+#include <vector>
 
 namespace certd {
 namespace {
@@ -84,6 +85,11 @@ void EventLoop::post(Task task)
     [[maybe_unused]] const auto written = ::write(wakeFd_, &one, sizeof one);
 }
 
+void EventLoop::watch(int fd, short events, Task onReady)
+{
+    watches_.push_back({fd, events, std::move(onReady)});
+}
+
 bool EventLoop::runPostedTasks()
 {
     std::vector<Task> tasks;
@@ -116,10 +122,12 @@ int EventLoop::run()
                 continue;
 
             const auto pollData = connection_.getEventLoopPollData();
-            pollfd fds[] = {{pollData.fd, pollData.events, 0},
-                            {wakeFd_, POLLIN, 0},
-                            {signalFd_, POLLIN, 0}};
-            const int ready = ::poll(fds, 3, waitTimeoutMs());
+            std::vector<pollfd> fds{{pollData.fd, pollData.events, 0},
+                                    {wakeFd_, POLLIN, 0},
+                                    {signalFd_, POLLIN, 0}};
+            for (const auto& watch : watches_)
+                fds.push_back({watch.fd, watch.events, 0});
+            const int ready = ::poll(fds.data(), fds.size(), waitTimeoutMs());
             if (ready < 0 && errno != EINTR)
                 checked(ready, "poll");
             if (fds[1].revents & POLLIN)
@@ -130,6 +138,9 @@ int EventLoop::run()
                 spdlog::info("Received {}, shutting down", strsignal(static_cast<int>(info.ssi_signo)));
                 return 0;
             }
+            for (std::size_t i = 0; i < watches_.size(); ++i)
+                if (fds[3 + i].revents & watches_[i].events)
+                    watches_[i].onReady();
         }
     } catch (const std::exception& failure) {
         spdlog::error("Lost the D-Bus connection: {}", failure.what());

@@ -32,6 +32,10 @@ public:
     // any) is finished. Safe from any thread.
     void post(Task task);
 
+    // Calls onReady on the loop thread whenever fd reports one of events.
+    // Only from the loop thread; fd must outlive the loop's run.
+    void watch(int fd, short events, Task onReady);
+
     // Returns 0 after SIGTERM/SIGINT, 1 when the bus connection is lost.
     int run();
 
@@ -44,6 +48,13 @@ private:
     int signalFd_;
     std::mutex mutex_;
     std::vector<Task> posted_;
+
+    struct Watch {
+        int fd;
+        short events;
+        Task onReady;
+    };
+    std::vector<Watch> watches_;
 };
 
 } // namespace certd

@@ -5,6 +5,9 @@
 #include "bus_names.h"
 #include "ca_certificates.h"
 #include "certd_build_config.h"
+#include "certificate_input.h"
+#include "export_format.h"
+#include "host_certificates.h"
 #include "trust_store.h"
 
 #include <ctime>
@@ -41,10 +44,11 @@ std::map<std::string, sdbus::Variant> toVariants(const CaInspection& inspection)
 } // namespace
 
 ManagerObject::ManagerObject(sdbus::IConnection& connection, TrustStore& store, CaCertificates& cas,
-                             const Authorizer& authorizer)
+                             const HostCertificates& hosts, const Authorizer& authorizer)
     : AdaptorInterfaces(connection, bus::managerPath)
     , store_(store)
     , cas_(cas)
+    , hosts_(hosts)
     , authorizer_(authorizer)
 {
     registerAdaptor();
@@ -84,6 +88,14 @@ uint32_t ManagerObject::Reload()
     return translateErrors([&] {
         authorizer_.requireAdministrator(currentCall(), "reload the CA store");
         return cas_.reload();
+    });
+}
+
+std::vector<uint8_t> ManagerObject::ExportApplianceCA(const std::string& format)
+{
+    return translateErrors([&] {
+        const auto pem = hosts_.applianceCaPem();
+        return parseExportFormat(format) == ExportFormat::Der ? firstCertificateDer(asBytes(pem)) : toBytes(pem);
     });
 }
 

@@ -8,6 +8,7 @@ namespace certd {
 
 class Authorizer;
 class CaCertificates;
+class HostCertificates;
 class TrustStore;
 
 class ManagerObject final
@@ -15,13 +16,14 @@ class ManagerObject final
                                       sdbus::ObjectManager_adaptor, sdbus::Properties_adaptor> {
 public:
     ManagerObject(sdbus::IConnection& connection, TrustStore& store, CaCertificates& cas,
-                  const Authorizer& authorizer);
+                  const HostCertificates& hosts, const Authorizer& authorizer);
     ~ManagerObject();
 
 private:
     std::map<std::string, sdbus::Variant> InspectCACertificate(const std::vector<uint8_t>& data) override;
     sdbus::ObjectPath ImportCACertificate(const std::vector<uint8_t>& data) override;
     uint32_t Reload() override;
+    std::vector<uint8_t> ExportApplianceCA(const std::string& format) override;
 
     std::string TrustDirectory() override;
     std::string TrustBundle() override;
@@ -31,6 +33,7 @@ private:
 
     TrustStore& store_;
     CaCertificates& cas_;
+    const HostCertificates& hosts_;
     const Authorizer& authorizer_;
 };
 

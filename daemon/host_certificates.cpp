@@ -1,0 +1,168 @@
+#include "host_certificates.h"
+
+#include "atomic_file.h"
+#include "bus_errors.h"
+#include "event_loop.h"
+#include "hostname.h"
+#include "text.h"
+#include "unit_reloader.h"
+
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+
+namespace certd {
+namespace {
+
+std::int64_t now()
+{
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+ServiceSettings settingsFor(const std::string& name, const ServiceConfig& config, const StateLayout& layout)
+{
+    ServiceSettings settings;
+    settings.name = name;
+    settings.directory = config.directory.empty() ? layout.serviceDirectory(name) : config.directory;
+    settings.keyGroupName = config.keyGroupName;
+    settings.keyGroup = config.keyGroup;
+    settings.reloadUnit = config.reloadUnit;
+    settings.requireSubjectAltName = name == "https";
+    return settings;
+}
+
+// What a service gets on a fresh appliance, so that it can start at all.
+GenerationSettings firstStartSettings()
+{
+    GenerationSettings settings;
+    settings.hostname = currentHostname();
+    if (const auto why = whyNotAHostname(settings.hostname); !why.empty()) {
+        spdlog::warn("The host name \"{}\" is not a valid DNS name ({}); the first certificates are "
+                     "for \"localhost\" until one is generated for a valid name",
+                     settings.hostname, why);
+        settings.hostname = "localhost";
+    }
+    return settings;
+}
+
+} // namespace
+
+HostCertificates::HostCertificates(sdbus::IConnection& connection, EventLoop& loop, const Authorizer& authorizer,
+                                   UnitReloader& reloader, const StateLayout& layout, const Config& config,
+                                   ChangeListener listener)
+    : connection_(connection)
+    , loop_(loop)
+    , authorizer_(authorizer)
+    , reloader_(reloader)
+    , layout_(layout)
+    , applianceCaSettings_(config.applianceCa)
+    , listener_(std::move(listener))
+{
+    for (const auto& [name, serviceConfig] : config.services)
+        services_.emplace(name, Service{HostCertificateStore(layout.hostRecord(name),
+                                                             settingsFor(name, serviceConfig, layout)),
+                                        nullptr});
+}
+
+void HostCertificates::publish()
+{
+    applianceCa_.emplace(ApplianceCa::loadOrCreate(layout_.applianceCa(), applianceCaSettings_, now()));
+    if (applianceCa_->wasCreated())
+        spdlog::info("Created the appliance CA \"{}\"", subjectCommonName(applianceCa_->certificate()));
+    writeFileAtomically(layout_.applianceCaCertificate(), applianceCa_->certificatePem(),
+                        FileOptions::durableFile(0644));
+
+    const HostCertificateActions actions{
+        [this](const std::string& service, GenerationSettings settings, Reply reply) {
+            generate(service, std::move(settings), std::move(reply));
+        },
+        [this](const std::string& service, HostCertificatePtr host, Reply reply) {
+            upload(service, std::move(host), std::move(reply));
+        }};
+    for (auto& [name, service] : services_) {
+        HostCertificatePtr host = loadOrGenerate(service);
+        service.object = std::make_unique<HostCertificateObject>(connection_, service.store.settings(),
+                                                                 std::move(host), authorizer_, actions);
+    }
+}
+
+HostCertificatePtr HostCertificates::loadOrGenerate(Service& service)
+{
+    const auto& name = service.store.settings().name;
+    std::string problem;
+    HostCertificatePtr host = service.store.load(problem);
+    if (!problem.empty())
+        spdlog::error("{}", problem);
+    try {
+        if (!host) {
+            auto generated = applianceCa_->issue(firstStartSettings(), now());
+            service.store.commit(*generated);
+            host = std::move(generated);
+            spdlog::info("Generated a first certificate for {} ({})", name, host->details.commonName);
+        }
+    } catch (const std::exception& failure) {
+        spdlog::error("The {} service has no certificate: {}", name, failure.what());
+        return nullptr;
+    }
+    try {
+        service.store.deliver(*host);
+    } catch (const std::exception& failure) {
+        spdlog::error("Could not deliver the {} certificate: {}", name, failure.what());
+    }
+    return host;
+}
+
+void HostCertificates::generate(const std::string& service, GenerationSettings settings, Reply reply)
+{
+    spdlog::info("Generating a {} certificate for {} ({})", keyTypeName(settings.keyType), service,
+                 settings.hostname);
+    commit(service, [this, settings] { return applianceCa_->issue(settings, now()); }, std::move(reply));
+}
+
+void HostCertificates::upload(const std::string& service, HostCertificatePtr host, Reply reply)
+{
+    spdlog::info("Installing the uploaded certificate \"{}\" for {}", host->details.commonName, service);
+    commit(service, [host] { return host; }, std::move(reply));
+}
+
+void HostCertificates::commit(const std::string& service, std::function<HostCertificatePtr()> make, Reply reply)
+{
+    worker_.post([this, service, make = std::move(make), reply] {
+        try {
+            HostCertificatePtr host = make();
+            services_.at(service).store.save(*host);
+            loop_.post([this, service, host, reply] { finish(service, host, reply); });
+        } catch (...) {
+            loop_.post([service, reply, failure = std::current_exception()] {
+                try {
+                    rethrowAsBusError(failure);
+                } catch (const sdbus::Error& error) {
+                    spdlog::error("Could not change the {} certificate: {}", service, error.getMessage());
+                    if (reply)
+                        reply->returnError(error);
+                }
+            });
+        }
+    });
+}
+
+void HostCertificates::finish(const std::string& service, HostCertificatePtr host, Reply reply)
+{
+    auto& entry = services_.at(service);
+    spdlog::info("The {} certificate is now \"{}\" ({}, valid until {})", service, host->details.commonName,
+                 originName(host->origin), formatUtcTime(host->details.notAfter));
+    entry.object->replace(std::move(host));
+    listener_(service, hostObjectPath(service));
+    if (const auto& unit = entry.store.settings().reloadUnit; !unit.empty())
+        reloader_.reloadOrRestart(unit);
+    if (reply)
+        reply->returnResults();
+}
+
+void HostCertificates::hostnameChanged()
+{
+    for (auto& [name, service] : services_)
+        service.object->hostnameChanged();
+}
+
+} // namespace certd

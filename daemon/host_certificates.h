@@ -1,0 +1,68 @@
+// The services' host certificates: the appliance CA, one store and one
+// D-Bus object per service, and the worker that generates and writes
+// certificates off the bus thread. Every change goes through commit, which
+// saves and delivers on the worker, then updates the object, announces the
+// change and asks systemd to reload the service, on the bus thread.
+#pragma once
+
+#include "appliance_ca.h"
+#include "config.h"
+#include "host_certificate_object.h"
+#include "serial_worker.h"
+#include "state_directory.h"
+
+#include <functional>
+#include <map>
+#include <optional>
+
+namespace certd {
+
+class Authorizer;
+class EventLoop;
+class UnitReloader;
+
+class HostCertificates {
+public:
+    // Called on the bus thread after a service's certificate changed.
+    using ChangeListener = std::function<void(const std::string& service, const std::string& path)>;
+
+    HostCertificates(sdbus::IConnection& connection, EventLoop& loop, const Authorizer& authorizer,
+                     UnitReloader& reloader, const StateLayout& layout, const Config& config,
+                     ChangeListener listener);
+
+    // At start: loads (or creates) the appliance CA, loads each service's
+    // certificate, generates one for a service that has none, delivers the
+    // files and publishes the objects.
+    void publish();
+
+    std::string applianceCaPem() const { return applianceCa_->certificatePem(); }
+
+    // The system's host name changed: HostnameMatches may have.
+    void hostnameChanged();
+
+private:
+    struct Service {
+        HostCertificateStore store;
+        std::unique_ptr<HostCertificateObject> object;
+    };
+
+    HostCertificatePtr loadOrGenerate(Service& service);
+    void generate(const std::string& service, GenerationSettings settings, Reply reply);
+    void upload(const std::string& service, HostCertificatePtr host, Reply reply);
+    // On the worker: make the certificate, save and deliver it; then finish on the bus thread.
+    void commit(const std::string& service, std::function<HostCertificatePtr()> make, Reply reply);
+    void finish(const std::string& service, HostCertificatePtr host, Reply reply);
+
+    sdbus::IConnection& connection_;
+    EventLoop& loop_;
+    const Authorizer& authorizer_;
+    UnitReloader& reloader_;
+    StateLayout layout_;
+    ApplianceCaSettings applianceCaSettings_;
+    ChangeListener listener_;
+    std::optional<ApplianceCa> applianceCa_;
+    std::map<std::string, Service> services_;
+    SerialWorker worker_; // last: its jobs use everything above
+};
+
+} // namespace certd
