@@ -15,13 +15,34 @@ using ::testing::Not;
 constexpr const char* managerInterface = "org.certd.Certd1.Manager";
 constexpr const char* caInterface = "org.certd.Certd1.CACertificate";
 
-// busctl's byte-array form: ay <count> <byte> <byte> ...
+// busctl's byte-array form: ay <count> <byte> <byte> ..., or for several
+// arrays ayay <count> <byte>... <count> <byte>...
+std::vector<std::string> byteArrays(const std::vector<std::string>& arrays)
+{
+    std::string signature;
+    std::vector<std::string> values;
+    for (const auto& data : arrays) {
+        signature += "ay";
+        values.push_back(std::to_string(data.size()));
+        for (unsigned char byte : data)
+            values.push_back(std::to_string(byte));
+    }
+    values.insert(values.begin(), signature);
+    return values;
+}
+
 std::vector<std::string> byteArguments(const std::string& data)
 {
-    std::vector<std::string> arguments{"ay", std::to_string(data.size())};
+    return byteArrays({data});
+}
+
+// dbus-send's form: array:byte:48,130,...
+std::string dbusSendBytes(const std::string& data)
+{
+    std::string bytes;
     for (unsigned char byte : data)
-        arguments.push_back(std::to_string(byte));
-    return arguments;
+        bytes += (bytes.empty() ? "" : ",") + std::to_string(byte);
+    return "array:byte:" + bytes;
 }
 
 const std::vector<std::string> asNobody = {"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"};
@@ -119,11 +140,8 @@ TEST_F(BusctlTest, RefusalsCarryTheReason)
     EXPECT_NE(result.exitCode, 0);
     EXPECT_THAT(result.err, HasSubstr("expired on"));
 
-    std::string bytes;
-    for (unsigned char byte : pem)
-        bytes += (bytes.empty() ? "" : ",") + std::to_string(byte);
     EXPECT_EQ(errorNameViaDbusSend(managerPath, "org.certd.Certd1.Manager.ImportCACertificate",
-                                   {"array:byte:" + bytes}, false),
+                                   {dbusSendBytes(pem)}, false),
               "org.certd.Certd1.Error.Expired");
 }
 
@@ -164,6 +182,53 @@ TEST_F(BusctlTest, OnlyRootMayOwnTheName)
     const auto root = runCommand(requestName);
     EXPECT_EQ(root.exitCode, 0) << root.err;
     EXPECT_THAT(root.out, HasSubstr("uint32 3")); // DBUS_REQUEST_NAME_REPLY_EXISTS
+}
+
+constexpr const char* hostInterface = "org.certd.Certd1.HostCertificate";
+constexpr const char* httpsPath = "/org/certd/Certd1/host/https";
+
+TEST_F(BusctlTest, HostCertificateWorkflow)
+{
+    const auto generated = call(httpsPath, hostInterface, "Generate",
+                                {"a{sv}", "3", "Hostname", "s", "probe.example.com", "KeyType", "s", "rsa-2048",
+                                 "AdditionalNames", "as", "1", "192.0.2.7"});
+    ASSERT_EQ(generated.exitCode, 0) << generated.err;
+    EXPECT_EQ(busctl({"get-property", certdName, httpsPath, hostInterface, "SubjectAlternativeNames"}).out,
+              "as 3 \"DNS:probe.example.com\" \"DNS:probe\" \"IP:192.0.2.7\"\n");
+    EXPECT_EQ(busctl({"get-property", certdName, httpsPath, hostInterface, "KeyType"}).out, "s \"RSA 2048\"\n");
+
+    const auto ca = json(call(managerPath, managerInterface, "ExportApplianceCA", {"s", "pem"}));
+    EXPECT_GT(ca["data"][0].size(), 100u);
+
+    CertificateSpec spec;
+    const auto own = makeCa("Own CA");
+    spec.subject = {{"CN", "own.example.com"}};
+    spec.basicConstraints = "CA:FALSE";
+    spec.keyUsage = "digitalSignature";
+    spec.subjectAltName = "DNS:own.example.com";
+    spec.issuer = &own;
+    const auto leaf = makeCertificate(spec);
+    const auto uploadArguments = byteArrays({leaf.pem(), leaf.keyPem()});
+    const auto uploaded = call(httpsPath, hostInterface, "Upload", uploadArguments);
+    ASSERT_EQ(uploaded.exitCode, 0) << uploaded.err;
+    EXPECT_EQ(busctl({"get-property", certdName, httpsPath, hostInterface, "Origin"}).out, "s \"uploaded\"\n");
+
+    const auto exported = json(call(httpsPath, hostInterface, "Export", {"s", "pem"}));
+    std::string pem;
+    for (const auto& byte : exported["data"][0])
+        pem.push_back(static_cast<char>(byte.get<int>()));
+    EXPECT_EQ(pem, leaf.pem());
+
+    // Unprivileged: may look, may not change.
+    EXPECT_EQ(call(httpsPath, hostInterface, "Export", {"s", "der"}, true).exitCode, 0);
+    const auto generate = call(httpsPath, hostInterface, "Generate", {"a{sv}", "0"}, true);
+    EXPECT_THAT(generate.err, HasSubstr("Only root may generate host certificates"));
+    const auto upload = call(httpsPath, hostInterface, "Upload", uploadArguments, true);
+    EXPECT_THAT(upload.err, HasSubstr("Only root may upload host certificates"));
+    EXPECT_EQ(errorNameViaDbusSend(httpsPath, "org.certd.Certd1.HostCertificate.Upload",
+                                   {dbusSendBytes(leaf.pem()), dbusSendBytes(leaf.keyPem())}, true),
+              "org.certd.Certd1.Error.AccessDenied");
+    EXPECT_EQ(busctl({"get-property", certdName, httpsPath, hostInterface, "Origin"}).out, "s \"uploaded\"\n");
 }
 
 class BusctlAdminGroupTest : public BusctlTest {

@@ -42,9 +42,10 @@ protected:
         start();
     }
 
-    virtual CertdOptions options() { return {state(), config_, {}, {}, {}}; }
+    virtual CertdOptions options() { return {state(), config_, {}, {}, wrapper_}; }
 
     std::filesystem::path state() const { return dir_ / "state"; }
+    std::filesystem::path certdLogFile() const { return certd_->logFile(); }
     std::filesystem::path caStore() const { return state() / "ca"; }
 
     std::unique_ptr<CaProxy> caObject(const std::string& path) { return std::make_unique<CaProxy>(*connection_, path); }
@@ -65,6 +66,7 @@ protected:
     TempDir dir_;
     TestBus bus_;
     std::string config_;
+    std::vector<std::string> wrapper_; // e.g. {"unshare", "--uts"}
     std::unique_ptr<CertdProcess> certd_;
     std::unique_ptr<sdbus::IConnection> connection_;
     std::unique_ptr<ManagerProxy> manager_;

@@ -24,6 +24,17 @@ CaProxy::~CaProxy()
     unregisterProxy();
 }
 
+HostProxy::HostProxy(sdbus::IConnection& connection, const std::string& service)
+    : ProxyInterfaces(connection, certdName, "/org/certd/Certd1/host/" + service)
+{
+    registerProxy();
+}
+
+HostProxy::~HostProxy()
+{
+    unregisterProxy();
+}
+
 SignalRecorder::SignalRecorder(const TestBus& bus)
     : connection_(bus.connect())
 {
@@ -62,6 +73,11 @@ std::vector<std::string> renderArguments(sdbus::Message& message)
         uint32_t count = 0;
         message >> count;
         arguments.push_back(std::to_string(count));
+    } else if (member == "HostCertificateChanged") {
+        std::string service;
+        sdbus::ObjectPath path;
+        message >> service >> path;
+        arguments = {service, path};
     } else if (member == "PropertiesChanged") {
         std::string interface;
         std::map<std::string, sdbus::Variant> changed;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "org.certd.Certd1.CACertificate-proxy.h"
+#include "org.certd.Certd1.HostCertificate-proxy.h"
 #include "org.certd.Certd1.Manager-proxy.h"
 #include "test_bus.h"
 
@@ -24,6 +25,7 @@ public:
 
 private:
     void onTrustStoreChanged(const uint32_t&) override {}
+    void onHostCertificateChanged(const std::string&, const sdbus::ObjectPath&) override {}
     void onInterfacesAdded(const sdbus::ObjectPath&,
                            const std::map<std::string, std::map<std::string, sdbus::Variant>>&) override {}
     void onInterfacesRemoved(const sdbus::ObjectPath&, const std::vector<std::string>&) override {}
@@ -36,6 +38,17 @@ class CaProxy final
 public:
     CaProxy(sdbus::IConnection& connection, const std::string& path);
     ~CaProxy();
+
+private:
+    void onPropertiesChanged(const std::string&, const std::map<std::string, sdbus::Variant>&,
+                             const std::vector<std::string>&) override {}
+};
+
+class HostProxy final
+    : public sdbus::ProxyInterfaces<org::certd::Certd1::HostCertificate_proxy, sdbus::Properties_proxy> {
+public:
+    HostProxy(sdbus::IConnection& connection, const std::string& service);
+    ~HostProxy();
 
 private:
     void onPropertiesChanged(const std::string&, const std::map<std::string, sdbus::Variant>&,

@@ -84,7 +84,7 @@ CertdProcess::CertdProcess(const TestBus& bus, const CertdOptions& options, std:
     auto environment = certdEnvironment(bus, options);
     environment.push_back("NOTIFY_SOCKET=" + (dir_ / "notify").string());
     child_ = std::make_unique<ChildProcess>(ChildProcess::Options{
-        certdCommand(options, dir_ / "certd.conf"), environment, dir_ / "certd.log", {}});
+        certdCommand(options, dir_ / "certd.conf"), environment, dir_ / "certd.log", {}, {}});
     if (!notify.waitForReady(child_->exitFd(), timeout))
         throw std::runtime_error("certd did not become ready; its log:\n" + log());
 }

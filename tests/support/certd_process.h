@@ -33,6 +33,7 @@ public:
     void kill9();
 
     std::string log() const;
+    std::filesystem::path logFile() const { return dir_ / "certd.log"; }
 
 private:
     TempDir dir_;

@@ -1,6 +1,10 @@
 #include "process.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/inotify.h>
+#include <sys/socket.h>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/syscall.h>
@@ -10,6 +14,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 #include <utility>
 
@@ -160,10 +165,56 @@ CommandResult runCommand(const std::vector<std::string>& argv,
     return result;
 }
 
+bool waitForText(const std::filesystem::path& file, const std::string& text, std::chrono::milliseconds timeout,
+                 int stopFd)
+{
+    const int inotify = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    const int watch = ::inotify_add_watch(inotify, file.c_str(), IN_MODIFY | IN_CLOSE_WRITE);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    bool found = false;
+    for (;;) {
+        std::ifstream in(file);
+        const std::string contents((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (contents.find(text) != std::string::npos) {
+            found = true;
+            break;
+        }
+        pollfd fds[] = {{inotify, POLLIN, 0}, {stopFd, POLLIN, 0}};
+        const int left = millisecondsLeft(deadline);
+        if (left == 0 || watch < 0 || ::poll(fds, stopFd >= 0 ? 2 : 1, left) <= 0 || (fds[1].revents & POLLIN))
+            break;
+        char events[4096];
+        while (::read(inotify, events, sizeof events) > 0) {
+        }
+    }
+    ::close(inotify);
+    return found;
+}
+
+int freeTcpPort()
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+        ::close(fd);
+        throw std::runtime_error("could not find a free TCP port");
+    }
+    ::close(fd);
+    return ntohs(address.sin_port);
+}
+
 ChildProcess::ChildProcess(const Options& options)
 {
     // Should the test process itself crash, the kernel kills its children.
-    std::vector<std::string> argv{"setpriv", "--pdeathsig", "KILL", "--"};
+    // (Set together with the user: a later change of user would clear it.)
+    std::vector<std::string> argv{"setpriv"};
+    if (!options.user.empty())
+        argv.insert(argv.end(), {"--reuid=" + options.user, "--regid=" + options.user, "--init-groups"});
+    argv.insert(argv.end(), {"--pdeathsig", "KILL", "--"});
     argv.insert(argv.end(), options.argv.begin(), options.argv.end());
     const int log = ::open(options.logFile.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     const int devNull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);

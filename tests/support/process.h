@@ -37,6 +37,7 @@ public:
         std::vector<std::string> extraEnvironment;
         std::filesystem::path logFile;
         std::vector<std::pair<int, int>> extraFds; // (fd in parent, fd number in child)
+        std::string user;                          // run as this user (and its groups); empty: as is
     };
 
     explicit ChildProcess(const Options& options);
@@ -63,5 +64,13 @@ private:
 };
 
 std::vector<std::string> environmentWith(const std::vector<std::string>& extra);
+
+// Waits until file contains text (woken by inotify as it grows). Gives up
+// early once stopFd (e.g. ChildProcess::exitFd) becomes readable.
+bool waitForText(const std::filesystem::path& file, const std::string& text, std::chrono::milliseconds timeout,
+                 int stopFd = -1);
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int freeTcpPort();
 
 } // namespace certd::test

@@ -93,7 +93,8 @@ TestBus::TestBus(Policy policy, const std::string& extraPolicy)
         {"dbus-daemon", "--config-file=" + configFile.string(), "--nofork", "--print-address=3"},
         {},
         dir_ / "dbus-daemon.log",
-        {{fds[1], 3}}});
+        {{fds[1], 3}},
+        {}});
     ::close(fds[1]);
     try {
         address_ = readLine(fds[0], 10s);

@@ -1,0 +1,593 @@
+// Host certificates for https and postgresql through certd's D-Bus API:
+// first start, Generate, Upload, Export, delivery, restart, systemd reloads.
+#include "certd_fixture.h"
+#include "certificate_details.h"
+#include "certificate_input.h"
+#include "fake_systemd.h"
+#include "hostname.h"
+#include "process.h"
+
+#include <openssl/pem.h>
+#include <sys/stat.h>
+
+#include <future>
+
+#include <gmock/gmock.h>
+
+namespace certd::test {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* hostInterface = "org.certd.Certd1.HostCertificate";
+
+std::string expectedFirstHostname()
+{
+    const auto name = currentHostname();
+    return whyNotAHostname(name).empty() ? name : "localhost";
+}
+
+struct FileInfo {
+    mode_t mode = 0;
+    gid_t group = 0;
+};
+
+FileInfo infoOf(const std::filesystem::path& path)
+{
+    struct stat status{};
+    if (::stat(path.c_str(), &status) != 0)
+        return {};
+    return {status.st_mode & 07777, status.st_gid};
+}
+
+std::string bioToString(BIO* bio)
+{
+    char* data = nullptr;
+    const long length = BIO_get_mem_data(bio, &data);
+    return std::string(data, static_cast<std::size_t>(length));
+}
+
+// The key in the encodings an administrator might upload.
+std::string encryptedPkcs8Pem(EVP_PKEY& key)
+{
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    PEM_write_bio_PKCS8PrivateKey(bio.get(), &key, EVP_aes_128_cbc(), "secret", 6, nullptr, nullptr);
+    return bioToString(bio.get());
+}
+
+std::string encryptedTraditionalPem(EVP_PKEY& key)
+{
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    PEM_write_bio_PrivateKey_traditional(bio.get(), &key, EVP_aes_128_cbc(),
+                                         reinterpret_cast<unsigned char*>(const_cast<char*>("secret")), 6,
+                                         nullptr, nullptr);
+    return bioToString(bio.get());
+}
+
+std::string encryptedPkcs8Der(EVP_PKEY& key)
+{
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    i2d_PKCS8PrivateKey_bio(bio.get(), &key, EVP_aes_128_cbc(), const_cast<char*>("secret"), 6, nullptr, nullptr);
+    return bioToString(bio.get());
+}
+
+std::string pkcs8Der(EVP_PKEY& key)
+{
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    i2d_PKCS8PrivateKey_bio(bio.get(), &key, nullptr, nullptr, 0, nullptr, nullptr);
+    return bioToString(bio.get());
+}
+
+std::string traditionalPem(EVP_PKEY& key)
+{
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    PEM_write_bio_PrivateKey_traditional(bio.get(), &key, nullptr, nullptr, 0, nullptr, nullptr);
+    return bioToString(bio.get());
+}
+
+// An administrator's own PKI: a root, an intermediate, and leaves.
+struct OwnPki {
+    TestCertificate root = makeCa("Own Root CA");
+    TestCertificate intermediate = makeIntermediate();
+
+    TestCertificate makeIntermediate()
+    {
+        CertificateSpec spec;
+        spec.subject = {{"O", "certd tests"}, {"CN", "Own Issuing CA"}};
+        spec.basicConstraints = "critical,CA:TRUE,pathlen:0";
+        spec.issuer = &root;
+        return makeCertificate(spec);
+    }
+
+    CertificateSpec leafSpec(const std::string& name = "upload.example.com") const
+    {
+        CertificateSpec spec;
+        spec.subject = {{"CN", name}};
+        spec.basicConstraints = "critical,CA:FALSE";
+        spec.keyUsage = "critical,digitalSignature";
+        spec.extendedKeyUsage = "serverAuth";
+        spec.subjectAltName = "DNS:" + name;
+        spec.issuer = &intermediate;
+        return spec;
+    }
+};
+
+class HostCertificatesTest : public CertdFixture {
+protected:
+    std::unique_ptr<HostProxy> host(const std::string& service) { return std::make_unique<HostProxy>(*connection_, service); }
+
+    void upload(const std::string& service, const std::string& certificate, const std::string& key)
+    {
+        host(service)->Upload(toByteVector(certificate), toByteVector(key));
+    }
+
+    std::filesystem::path serviceDirectory(const std::string& service) const { return state() / service; }
+
+    std::string applianceCa()
+    {
+        const auto pem = manager_->ExportApplianceCA("pem");
+        writeTextFile(dir_ / "appliance-ca.pem", std::string(pem.begin(), pem.end()));
+        return (dir_ / "appliance-ca.pem").string();
+    }
+};
+
+TEST_F(HostCertificatesTest, FirstStartGivesEveryServiceACertificateForTheHostname)
+{
+    const auto caFile = applianceCa();
+    for (const std::string service : {"https", "postgresql"}) {
+        auto object = host(service);
+        EXPECT_EQ(object->Service(), service);
+        EXPECT_EQ(object->Origin(), "generated");
+        EXPECT_EQ(object->CommonName(), expectedFirstHostname());
+        EXPECT_EQ(object->HostnameMatches(), expectedFirstHostname() == currentHostname());
+        EXPECT_EQ(object->CertificatePath(), (serviceDirectory(service) / "cert.pem").string());
+        EXPECT_EQ(object->ChainPath(), (serviceDirectory(service) / "chain.pem").string());
+        EXPECT_EQ(object->PrivateKeyPath(), (serviceDirectory(service) / "key.pem").string());
+        EXPECT_EQ(infoOf(object->PrivateKeyPath()).mode, 0600u);
+        EXPECT_EQ(infoOf(serviceDirectory(service)).mode, 0700u);
+        const auto verify = runCommand({"openssl", "verify", "-CAfile", caFile, "-purpose", "sslserver",
+                                        "-verify_hostname", expectedFirstHostname(), object->ChainPath()});
+        EXPECT_EQ(verify.exitCode, 0) << verify.out << verify.err;
+    }
+    const auto objects = manager_->GetManagedObjects();
+    EXPECT_TRUE(objects.at(sdbus::ObjectPath("/org/certd/Certd1/host/https")).contains(hostInterface));
+    EXPECT_TRUE(objects.at(sdbus::ObjectPath("/org/certd/Certd1/host/postgresql")).contains(hostInterface));
+}
+
+TEST_F(HostCertificatesTest, ApplianceCaIsAPathLengthZeroCaAndExportsAsPemAndDer)
+{
+    const auto pem = manager_->ExportApplianceCA("pem");
+    const auto der = manager_->ExportApplianceCA("der");
+    const auto ca = readFirstCertificate(pem);
+    EXPECT_EQ(certificateToDer(*ca.certificate), Bytes(der.begin(), der.end()));
+    const auto details = describeCertificate(*ca.certificate);
+    EXPECT_EQ(details.pathLength, 0);
+    EXPECT_TRUE(details.selfSigned);
+    EXPECT_GT(details.notAfter - details.notBefore, 3650 * day - 1);
+    EXPECT_EQ(errorNameOf([&] { manager_->ExportApplianceCA("p12"); }), "org.certd.Certd1.Error.InvalidArgument");
+    EXPECT_EQ(host("https")->IssuerCommonName(), details.commonName);
+}
+
+TEST_F(HostCertificatesTest, GenerateReplacesTheCertificateAndAnnouncesExactlyWhatChanged)
+{
+    SignalRecorder signals(bus_);
+    auto https = host("https");
+    const auto before = https->Fingerprint();
+    https->Generate({{"Hostname", sdbus::Variant(std::string("Probe.Example.com"))},
+                     {"KeyType", sdbus::Variant(std::string("ec-p384"))},
+                     {"ValidityDays", sdbus::Variant(uint32_t{30})},
+                     {"AdditionalNames", sdbus::Variant(std::vector<std::string>{"10.0.0.1", "probe.local"})}});
+
+    EXPECT_EQ(https->CommonName(), "probe.example.com");
+    EXPECT_THAT(https->SubjectAlternativeNames(),
+                ElementsAre("DNS:probe.example.com", "DNS:probe", "IP:10.0.0.1", "DNS:probe.local"));
+    EXPECT_EQ(https->KeyType(), "EC P-384");
+    EXPECT_EQ(https->Origin(), "generated");
+    EXPECT_NE(https->Fingerprint(), before);
+    EXPECT_NEAR(static_cast<double>(https->NotAfter() - https->NotBefore()), 30.0 * day, 3600);
+    EXPECT_FALSE(https->HostnameMatches() && currentHostname() != "probe.example.com");
+
+    const auto changed = signals.waitFor([](const auto& s) {
+        return s.member == "PropertiesChanged" && s.path == "/org/certd/Certd1/host/https";
+    });
+    ASSERT_TRUE(changed);
+    EXPECT_EQ(changed->arguments.at(0), hostInterface);
+    EXPECT_THAT(changed->arguments, Contains("Fingerprint"));
+    EXPECT_THAT(changed->arguments, Contains("SubjectAlternativeNames"));
+    EXPECT_THAT(changed->arguments, Contains("KeyType"));
+    EXPECT_THAT(changed->arguments, Not(Contains("Origin")));   // generated before, generated now
+    EXPECT_THAT(changed->arguments, Not(Contains("Issuer")));   // the same appliance CA
+    EXPECT_THAT(changed->arguments, Not(Contains("Service")));
+    const auto announced = signals.waitFor("HostCertificateChanged");
+    ASSERT_TRUE(announced);
+    EXPECT_THAT(announced->arguments, ElementsAre("https", "/org/certd/Certd1/host/https"));
+
+    const auto onDisk = readFirstCertificate(toByteVector(readTextFile(https->CertificatePath())));
+    EXPECT_EQ(sha256Fingerprint(*onDisk.certificate), https->Fingerprint());
+    // The other service is untouched.
+    EXPECT_EQ(host("postgresql")->CommonName(), expectedFirstHostname());
+}
+
+// Options are made when the test runs: sdbus::Variants must not outlive
+// sdbus-c++'s own statics, as test parameters would.
+using Options = std::map<std::string, sdbus::Variant>;
+
+struct BadOptions {
+    std::string name;
+    std::function<Options()> options;
+    std::string messagePart;
+};
+
+class GenerateBadOptionsTest : public HostCertificatesTest, public ::testing::WithParamInterface<BadOptions> {};
+
+TEST_P(GenerateBadOptionsTest, AreInvalidArgumentAndChangeNothing)
+{
+    auto https = host("https");
+    const auto before = https->Fingerprint();
+    const auto call = [&] { https->Generate(GetParam().options()); };
+    EXPECT_EQ(errorNameOf(call), "org.certd.Certd1.Error.InvalidArgument");
+    EXPECT_THAT(errorMessageOf(call), HasSubstr(GetParam().messagePart));
+    EXPECT_EQ(https->Fingerprint(), before);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    All, GenerateBadOptionsTest,
+    ::testing::Values(
+        BadOptions{"UnknownKey", [] { return Options{{"Hostnmae", sdbus::Variant(std::string("x.example"))}}; }, "Unknown option \"Hostnmae\""},
+        BadOptions{"WrongType", [] { return Options{{"Hostname", sdbus::Variant(uint32_t{7})}}; }, "must be of D-Bus type s"},
+        BadOptions{"InvalidHostname", [] { return Options{{"Hostname", sdbus::Variant(std::string("bad_host.example"))}}; }, "not a valid host name"},
+        BadOptions{"IpAsHostname", [] { return Options{{"Hostname", sdbus::Variant(std::string("192.0.2.1"))}}; }, "IP address"},
+        BadOptions{"UnknownKeyType", [] { return Options{{"KeyType", sdbus::Variant(std::string("rsa-1024"))}}; }, "ec-p256, ec-p384"},
+        BadOptions{"ZeroDays", [] { return Options{{"ValidityDays", sdbus::Variant(uint32_t{0})}}; }, "1 to 825"},
+        BadOptions{"TooManyDays", [] { return Options{{"ValidityDays", sdbus::Variant(uint32_t{826})}}; }, "1 to 825"},
+        BadOptions{"BadAdditionalName", [] { return Options{{"AdditionalNames", sdbus::Variant(std::vector<std::string>{"ok.example", "not valid!"})}}; }, "\"not valid!\""},
+        BadOptions{"AdditionalNamesNotAList", [] { return Options{{"AdditionalNames", sdbus::Variant(std::string("x.example"))}}; }, "type as"}),
+    [](const auto& info) { return info.param.name; });
+
+struct KeyTypeCase {
+    const char* option;
+    const char* property;
+};
+
+class GenerateKeyTypesTest : public HostCertificatesTest, public ::testing::WithParamInterface<KeyTypeCase> {};
+
+TEST_P(GenerateKeyTypesTest, EachKeyTypeYieldsAWorkingCertificate)
+{
+    auto postgresql = host("postgresql");
+    postgresql->Generate({{"Hostname", sdbus::Variant(std::string("db.example.com"))},
+                          {"KeyType", sdbus::Variant(std::string(GetParam().option))}});
+    EXPECT_EQ(postgresql->KeyType(), GetParam().property);
+    const auto verify = runCommand({"openssl", "verify", "-CAfile", applianceCa(), "-purpose", "sslserver",
+                                    "-verify_hostname", "db.example.com", postgresql->ChainPath()});
+    EXPECT_EQ(verify.exitCode, 0) << verify.err;
+    const auto keyMatches = runCommand({"sh", "-c", "test \"$(openssl pkey -in " + postgresql->PrivateKeyPath() +
+                                                        " -pubout)\" = \"$(openssl x509 -in " +
+                                                        postgresql->CertificatePath() + " -noout -pubkey)\""});
+    EXPECT_EQ(keyMatches.exitCode, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(All, GenerateKeyTypesTest,
+                         ::testing::Values(KeyTypeCase{"ec-p256", "EC P-256"}, KeyTypeCase{"ec-p384", "EC P-384"},
+                                           KeyTypeCase{"rsa-2048", "RSA 2048"}, KeyTypeCase{"rsa-3072", "RSA 3072"},
+                                           KeyTypeCase{"rsa-4096", "RSA 4096"}),
+                         [](const auto& info) {
+                             std::string name = info.param.option;
+                             std::replace(name.begin(), name.end(), '-', '_');
+                             return name;
+                         });
+
+TEST_F(HostCertificatesTest, OtherCallsAreAnsweredWhileAnRsa4096KeyIsGenerated)
+{
+    auto generatingConnection = bus_.connect();
+    HostProxy generating(*generatingConnection, "https");
+    auto generation = std::async(std::launch::async, [&] {
+        generating.Generate({{"KeyType", sdbus::Variant(std::string("rsa-4096"))}});
+    });
+    // Wait until certd is on it: it logs before handing the work to its worker.
+    ASSERT_TRUE(waitForText(certdLogFile(), "Generating a rsa-4096 certificate", 10s));
+
+    auto peer = sdbus::createProxy(*connection_, certdName, managerPath);
+    std::vector<double> latencies;
+    int answeredDuringGeneration = 0;
+    for (int i = 0; i < 40; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        peer->callMethod("Ping").onInterface("org.freedesktop.DBus.Peer");
+        host("postgresql")->CommonName();
+        manager_->InspectCACertificate(toByteVector(makeCa("During generation").pem()));
+        latencies.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        answeredDuringGeneration += generation.wait_for(0s) != std::future_status::ready;
+    }
+    EXPECT_GT(answeredDuringGeneration, 0) << "the key was generated before the calls: nothing was proven";
+    EXPECT_LT(*std::max_element(latencies.begin(), latencies.end()), 250.0);
+    generation.get();
+    EXPECT_EQ(host("https")->KeyType(), "RSA 4096");
+}
+
+TEST_F(HostCertificatesTest, UploadInstallsTheAdministratorsCertificateWithItsChain)
+{
+    SignalRecorder signals(bus_);
+    OwnPki pki;
+    const auto leaf = makeCertificate(pki.leafSpec());
+    upload("https", leaf.pem() + pki.intermediate.pem(), leaf.keyPem());
+
+    auto https = host("https");
+    EXPECT_EQ(https->Origin(), "uploaded");
+    EXPECT_EQ(https->CommonName(), "upload.example.com");
+    EXPECT_EQ(https->IssuerCommonName(), "Own Issuing CA");
+    EXPECT_EQ(https->Fingerprint(), leaf.fingerprint());
+    EXPECT_EQ(readTextFile(https->CertificatePath()), leaf.pem());
+    EXPECT_EQ(readTextFile(https->ChainPath()), leaf.pem() + pki.intermediate.pem());
+    EXPECT_EQ(https->Export("pem"), toByteVector(leaf.pem() + pki.intermediate.pem()));
+    const auto der = leaf.der();
+    EXPECT_EQ(https->Export("der"), std::vector<uint8_t>(der.begin(), der.end()));
+    EXPECT_EQ(errorNameOf([&] { https->Export("key"); }), "org.certd.Certd1.Error.InvalidArgument");
+    const auto announced = signals.waitFor("HostCertificateChanged");
+    ASSERT_TRUE(announced);
+    EXPECT_EQ(announced->arguments.at(0), "https");
+
+    writeTextFile(dir_ / "root.pem", pki.root.pem());
+    const auto verify = runCommand({"openssl", "verify", "-CAfile", (dir_ / "root.pem").string(), "-untrusted",
+                                    https->ChainPath(), "-verify_hostname", "upload.example.com",
+                                    https->CertificatePath()});
+    EXPECT_EQ(verify.exitCode, 0) << verify.out << verify.err;
+}
+
+TEST_F(HostCertificatesTest, UploadAcceptsDerAndTraditionalKeys)
+{
+    OwnPki pki;
+    auto spec = pki.leafSpec("der.example.com");
+    const auto ecLeaf = makeCertificate(spec);
+    const auto der = ecLeaf.der();
+    upload("https", std::string(der.begin(), der.end()), pkcs8Der(*ecLeaf.key));
+    EXPECT_EQ(host("https")->Fingerprint(), ecLeaf.fingerprint());
+
+    spec.keyAlgorithm = "RSA";
+    const auto rsaLeaf = makeCertificate(spec);
+    upload("postgresql", rsaLeaf.pem(), traditionalPem(*rsaLeaf.key));
+    EXPECT_EQ(host("postgresql")->Fingerprint(), rsaLeaf.fingerprint());
+    EXPECT_EQ(host("postgresql")->KeyType(), "RSA 2048");
+}
+
+struct BadUpload {
+    std::string name;
+    std::function<std::pair<std::string, std::string>(const OwnPki&)> make; // certificate, key
+    std::string error;
+    std::string messagePart;
+};
+
+std::pair<std::string, std::string> leafWith(const OwnPki& pki, const std::function<void(CertificateSpec&)>& change)
+{
+    auto spec = pki.leafSpec();
+    change(spec);
+    const auto leaf = makeCertificate(spec);
+    return {leaf.pem() + pki.intermediate.pem(), leaf.keyPem()};
+}
+
+std::vector<BadUpload> badUploads()
+{
+    const auto keyEncoded = [](std::string (*encode)(EVP_PKEY&)) {
+        return [encode](const OwnPki& pki) {
+            const auto leaf = makeCertificate(pki.leafSpec());
+            return std::pair{leaf.pem(), encode(*leaf.key)};
+        };
+    };
+    const std::string passphrase = "Private keys protected by a passphrase are not supported";
+    return {
+        {"EncryptedPkcs8Pem", keyEncoded(encryptedPkcs8Pem), "KeyEncrypted", passphrase},
+        {"EncryptedTraditionalPem", keyEncoded(encryptedTraditionalPem), "KeyEncrypted", passphrase},
+        {"EncryptedPkcs8Der", keyEncoded(encryptedPkcs8Der), "KeyEncrypted", passphrase},
+        {"KeyOfAnotherCertificate",
+         [](const OwnPki& pki) { return std::pair{makeCertificate(pki.leafSpec()).pem(), makeCertificate(pki.leafSpec()).keyPem()}; },
+         "KeyMismatch", "does not belong to the certificate"},
+        {"GarbageKey", [](const OwnPki& pki) { return std::pair{makeCertificate(pki.leafSpec()).pem(), std::string("not a key")}; },
+         "InvalidKey", "could not be read"},
+        {"EmptyKey", [](const OwnPki& pki) { return std::pair{makeCertificate(pki.leafSpec()).pem(), std::string()}; },
+         "InvalidKey", "empty"},
+        {"WeakRsaKey", [](const OwnPki& pki) { return leafWith(pki, [](auto& s) { s.keyAlgorithm = "RSA-1024"; }); },
+         "InvalidKey", "RSA 1024"},
+        {"Expired", [](const OwnPki& pki) { return leafWith(pki, [](auto& s) { s.notBefore = now() - 90 * day; s.notAfter = now() - day; }); },
+         "Expired", "expired on"},
+        {"NotYetValid", [](const OwnPki& pki) { return leafWith(pki, [](auto& s) { s.notBefore = now() + day; s.notAfter = now() + 90 * day; }); },
+         "NotYetValid", "not valid before"},
+        {"CaCertificate", [](const OwnPki& pki) { return leafWith(pki, [](auto& s) { s.basicConstraints = "critical,CA:TRUE"; s.keyUsage = "critical,keyCertSign,digitalSignature"; }); },
+         "InvalidCertificate", "it is a CA certificate"},
+        {"ClientCertificate", [](const OwnPki& pki) { return leafWith(pki, [](auto& s) { s.extendedKeyUsage = "clientAuth"; }); },
+         "InvalidCertificate", "serverAuth"},
+        {"NoSubjectAltName", [](const OwnPki& pki) { return leafWith(pki, [](auto& s) { s.subjectAltName = ""; }); },
+         "InvalidCertificate", "browsers ignore the Common Name"},
+        {"ChainInWrongOrder",
+         [](const OwnPki& pki) {
+             const auto leaf = makeCertificate(pki.leafSpec());
+             return std::pair{leaf.pem() + pki.root.pem() + pki.intermediate.pem(), leaf.keyPem()};
+         },
+         "InvalidCertificate", "(\"Own Root CA\") did not issue certificate 1"},
+        {"EmptyCertificate", [](const OwnPki& pki) { return std::pair{std::string(), makeCertificate(pki.leafSpec()).keyPem()}; },
+         "InvalidCertificate", "empty"},
+        {"CertificateTooLarge",
+         [](const OwnPki& pki) {
+             auto pair = leafWith(pki, [](auto&) {});
+             pair.first.resize(1024 * 1024 + 1, '\n');
+             return pair;
+         },
+         "TooLarge", "1048577"},
+    };
+}
+
+class UploadRefusalsTest : public HostCertificatesTest, public ::testing::WithParamInterface<BadUpload> {};
+
+TEST_P(UploadRefusalsTest, AreNamedErrorsAndChangeNothing)
+{
+    const OwnPki pki;
+    const auto [certificate, key] = GetParam().make(pki);
+    auto https = host("https");
+    const auto before = https->Fingerprint();
+    const auto beforeOnDisk = readTextFile(https->ChainPath());
+    const auto call = [&] { https->Upload(toByteVector(certificate), toByteVector(key)); };
+    EXPECT_EQ(errorNameOf(call), "org.certd.Certd1.Error." + GetParam().error);
+    EXPECT_THAT(errorMessageOf(call), HasSubstr(GetParam().messagePart));
+    EXPECT_EQ(https->Fingerprint(), before);
+    EXPECT_EQ(readTextFile(https->ChainPath()), beforeOnDisk);
+}
+
+INSTANTIATE_TEST_SUITE_P(All, UploadRefusalsTest, ::testing::ValuesIn(badUploads()),
+                         [](const auto& info) { return info.param.name; });
+
+TEST_F(HostCertificatesTest, ARestartRepublishesFromDiskAndDeliversAgain)
+{
+    host("https")->Generate({{"Hostname", sdbus::Variant(std::string("kept.example.com"))},
+                             {"KeyType", sdbus::Variant(std::string("rsa-2048"))}});
+    const auto fingerprint = host("https")->Fingerprint();
+    const auto keyFile = host("https")->PrivateKeyPath();
+    const auto key = readTextFile(keyFile);
+    restart();
+    std::filesystem::remove(keyFile); // lost behind certd's back
+    restart();
+    EXPECT_EQ(host("https")->Fingerprint(), fingerprint);
+    EXPECT_EQ(host("https")->CommonName(), "kept.example.com");
+    EXPECT_EQ(host("https")->Origin(), "generated");
+    EXPECT_EQ(readTextFile(keyFile), key);
+}
+
+class ReloadUnitTest : public HostCertificatesTest {
+protected:
+    ReloadUnitTest() { config_ = "[https]\nReloadUnit=nginx.service\n"; }
+};
+
+TEST_F(ReloadUnitTest, SystemdIsAskedToReloadTheServiceAfterEveryChange)
+{
+    FakeSystemd systemd(bus_);
+    host("https")->Generate({});
+    const auto afterGenerate = systemd.waitForCall();
+    ASSERT_TRUE(afterGenerate);
+    EXPECT_EQ(afterGenerate->unit, "nginx.service");
+    EXPECT_EQ(afterGenerate->mode, "replace");
+
+    OwnPki pki;
+    const auto leaf = makeCertificate(pki.leafSpec());
+    upload("https", leaf.pem() + pki.intermediate.pem(), leaf.keyPem());
+    const auto afterUpload = systemd.waitForCall();
+    ASSERT_TRUE(afterUpload);
+    EXPECT_EQ(afterUpload->unit, "nginx.service");
+
+    // postgresql names no unit: its change asks nothing (calls arrive in order,
+    // so the https call below would come after one for postgresql).
+    host("postgresql")->Generate({});
+    host("https")->Generate({});
+    ASSERT_TRUE(systemd.waitForCall());
+    EXPECT_EQ(systemd.callCount(), 3u);
+}
+
+TEST_F(ReloadUnitTest, AFailingReloadIsLoggedAndNeverFailsTheChange)
+{
+    // No systemd on this bus at all.
+    host("https")->Generate({});
+    EXPECT_EQ(host("https")->Origin(), "generated");
+    EXPECT_TRUE(waitForText(certdLogFile(), "could not reload or restart nginx.service", 10s)) << certd_->log();
+}
+
+class KeyGroupTest : public HostCertificatesTest {
+protected:
+    KeyGroupTest()
+    {
+        // nobody must be able to reach the state directory at all.
+        std::filesystem::permissions(dir_.path(), std::filesystem::perms(0755));
+        config_ = "[postgresql]\nKeyGroup=nogroup\n";
+    }
+
+    int readAsNobody(const std::string& file)
+    {
+        return runCommand({"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "cat", file}).exitCode;
+    }
+};
+
+TEST_F(KeyGroupTest, ExactlyTheKeyGroupMayReadTheKey)
+{
+    const auto postgresqlKey = host("postgresql")->PrivateKeyPath();
+    EXPECT_EQ(infoOf(postgresqlKey).mode, 0640u);
+    EXPECT_EQ(infoOf(postgresqlKey).group, 65534u);
+    EXPECT_EQ(infoOf(serviceDirectory("postgresql")).mode, 0750u);
+    EXPECT_EQ(infoOf(serviceDirectory("postgresql")).group, 65534u);
+    EXPECT_EQ(readAsNobody(postgresqlKey), 0);
+    EXPECT_NE(readAsNobody(host("https")->PrivateKeyPath()), 0);
+    // A new key keeps the group.
+    host("postgresql")->Generate({});
+    EXPECT_EQ(infoOf(postgresqlKey).group, 65534u);
+    EXPECT_EQ(readAsNobody(postgresqlKey), 0);
+}
+
+// certd in a UTS namespace of its own, so the test may rename its host.
+class HostnameChangeTest : public HostCertificatesTest {
+protected:
+    HostnameChangeTest() { wrapper_ = {"unshare", "--uts"}; }
+
+    void SetUp() override
+    {
+        if (runCommand({"unshare", "--uts", "true"}).exitCode != 0)
+            GTEST_SKIP() << "cannot create a UTS namespace here";
+        HostCertificatesTest::SetUp();
+    }
+
+    void rename(const std::string& hostname)
+    {
+        const auto result = runCommand({"nsenter", "--uts", "--target", std::to_string(certd_->pid()), "hostname", hostname});
+        ASSERT_EQ(result.exitCode, 0) << result.err;
+    }
+};
+
+TEST_F(HostnameChangeTest, HostnameMatchesFollowsTheSystemsHostName)
+{
+    rename("appliance-one.example");
+    auto https = host("https");
+    SignalRecorder signals(bus_);
+    https->Generate({}); // for the current name
+    EXPECT_EQ(https->CommonName(), "appliance-one.example");
+    EXPECT_TRUE(https->HostnameMatches());
+
+    rename("appliance-two.example");
+    const auto changed = signals.waitFor([](const auto& s) {
+        return s.member == "PropertiesChanged" && s.path == "/org/certd/Certd1/host/https" &&
+               s.arguments.size() == 2 && s.arguments[1] == "HostnameMatches";
+    });
+    ASSERT_TRUE(changed) << certd_->log();
+    EXPECT_FALSE(https->HostnameMatches());
+    rename("appliance-one.example");
+    EXPECT_TRUE(signals.waitFor([](const auto& s) {
+        return s.member == "PropertiesChanged" && s.arguments.size() == 2 && s.arguments[1] == "HostnameMatches";
+    }));
+    EXPECT_TRUE(https->HostnameMatches());
+}
+
+class BrokenRecordTest : public HostCertificatesTest {
+protected:
+    BrokenRecordTest()
+    {
+        // A record that can be neither read, nor moved aside, nor replaced.
+        std::filesystem::create_directories(state() / "private" / "https.json" / "x");
+        std::filesystem::create_directories(state() / "private" / "https.json.damaged" / "x");
+    }
+};
+
+TEST_F(BrokenRecordTest, AServiceWithoutCertificateSaysSo)
+{
+    auto https = host("https");
+    EXPECT_EQ(https->Origin(), "none");
+    EXPECT_EQ(https->Fingerprint(), "");
+    EXPECT_EQ(https->NotAfter(), 0);
+    EXPECT_FALSE(https->HostnameMatches());
+    const auto exportIt = [&] { https->Export("pem"); };
+    EXPECT_EQ(errorNameOf(exportIt), "org.certd.Certd1.Error.NotFound");
+    EXPECT_THAT(errorMessageOf(exportIt), HasSubstr("no certificate yet"));
+    // The record cannot be written: the change fails, naming the path.
+    const auto generate = [&] { https->Generate({}); };
+    EXPECT_EQ(errorNameOf(generate), "org.certd.Certd1.Error.Internal");
+    EXPECT_THAT(errorMessageOf(generate), HasSubstr("https.json"));
+    EXPECT_EQ(https->Origin(), "none");
+    // The other service is fine.
+    EXPECT_EQ(host("postgresql")->Origin(), "generated");
+}
+
+} // namespace
+} // namespace certd::test
