@@ -92,6 +92,24 @@ const std::map<std::string, Section, std::less<>>& schema()
                        throw InvalidValue{"must be one of " + keyTypeNames()};
                    config.applianceCa.keyType = *type;
                }}}},
+            {"Expiry",
+             {{"WarnDays",
+               [](Config& config, const std::string& value) {
+                   try {
+                       config.expiry.warnDays = parseWarnDays(value);
+                   } catch (const std::invalid_argument& invalid) {
+                       throw InvalidValue{invalid.what()};
+                   }
+               }},
+              {"RenewDays",
+               [](Config& config, const std::string& value) {
+                   const bool digits = !value.empty() && value.size() <= 3 &&
+                                       std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+                   if (!digits || std::stoul(value) > maxValidityDays)
+                       throw InvalidValue{"must be a number of days from 0 (no renewal) to " +
+                                          std::to_string(maxValidityDays)};
+                   config.expiry.renewDays = static_cast<unsigned>(std::stoul(value));
+               }}}},
         };
         for (const char* service : serviceNames)
             all.emplace(service, serviceSection(service));

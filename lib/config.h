@@ -5,6 +5,7 @@
 #pragma once
 
 #include "appliance_ca.h"
+#include "expiry.h"
 
 #include <sys/types.h>
 
@@ -35,6 +36,7 @@ struct Config {
     AccessConfig access;
     ApplianceCaSettings applianceCa;             // [ApplianceCA]
     std::map<std::string, ServiceConfig> services; // every name of serviceNames
+    ExpiryPolicy expiry;                           // [Expiry]
 };
 
 class ConfigError : public std::runtime_error {

@@ -13,6 +13,7 @@ struct StateLayout {
     std::filesystem::path trustDirectory() const { return root / "trust" / "certs"; }
     std::filesystem::path trustBundle() const { return root / "trust" / "ca-bundle.pem"; }
     std::filesystem::path detailsCache() const { return root / "ca-details.cache"; }
+    std::filesystem::path expiryAnnouncements() const { return root / "expiry-announcements.json"; }
 
     // Readable by root only: the appliance CA's key, the host certificate records.
     std::filesystem::path privateDirectory() const { return root / "private"; }
