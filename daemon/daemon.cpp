@@ -4,6 +4,7 @@
 #include "bus_names.h"
 #include "ca_certificates.h"
 #include "event_loop.h"
+#include "expiry_checker.h"
 #include "host_certificates.h"
 #include "hostname_watcher.h"
 #include "manager_object.h"
@@ -56,10 +57,18 @@ public:
                  [this](const std::string& service, const std::string& path) {
                      manager_->emitHostCertificateChanged(service, sdbus::ObjectPath(path));
                  })
+        , checker_(store_, hosts_, config.expiry, layout.expiryAnnouncements(),
+                   {[this](const std::string& object, const std::string& name, std::int64_t notAfter) {
+                        manager_->emitCertificateExpired(sdbus::ObjectPath(object), name, notAfter);
+                    },
+                    [this](const std::string& object, const std::string& name, std::int64_t notAfter,
+                           unsigned daysLeft) {
+                        manager_->emitCertificateExpiring(sdbus::ObjectPath(object), name, notAfter, daysLeft);
+                    }})
     {
         cas_.publishStored();
         hosts_.publish();
-        manager_ = std::make_unique<ManagerObject>(connection, store_, cas_, hosts_, authorizer_);
+        manager_ = std::make_unique<ManagerObject>(connection, store_, cas_, hosts_, checker_, authorizer_);
         hostnameWatcher_ = std::make_unique<HostnameWatcher>(loop_, [this](const std::string&) {
             hosts_.hostnameChanged();
         });
@@ -92,6 +101,7 @@ private:
     TrustStore store_;
     CaCertificates cas_;
     HostCertificates hosts_;
+    ExpiryChecker checker_;
     std::unique_ptr<ManagerObject> manager_;
     std::unique_ptr<HostnameWatcher> hostnameWatcher_;
 };

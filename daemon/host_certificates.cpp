@@ -3,6 +3,8 @@
 #include "atomic_file.h"
 #include "bus_errors.h"
 #include "event_loop.h"
+#include "expiry.h"
+#include "expiry_journal.h"
 #include "hostname.h"
 #include "text.h"
 #include "unit_reloader.h"
@@ -116,39 +118,67 @@ void HostCertificates::generate(const std::string& service, GenerationSettings s
 {
     spdlog::info("Generating a {} certificate for {} ({})", keyTypeName(settings.keyType), service,
                  settings.hostname);
-    commit(service, [this, settings] { return applianceCa_->issue(settings, now()); }, std::move(reply));
+    commit(service, Change::Generate, [this, settings] { return applianceCa_->issue(settings, now()); },
+           std::move(reply));
 }
 
 void HostCertificates::upload(const std::string& service, HostCertificatePtr host, Reply reply)
 {
     spdlog::info("Installing the uploaded certificate \"{}\" for {}", host->details.commonName, service);
-    commit(service, [host] { return host; }, std::move(reply));
+    commit(service, Change::Upload, [host] { return host; }, std::move(reply));
 }
 
-void HostCertificates::commit(const std::string& service, std::function<HostCertificatePtr()> make, Reply reply)
+std::vector<HostCertificates::Current> HostCertificates::current() const
 {
-    worker_.post([this, service, make = std::move(make), reply] {
+    std::vector<Current> all;
+    for (const auto& [name, service] : services_)
+        all.push_back({name, hostObjectPath(name), service.object->current()});
+    return all;
+}
+
+HostCertificates::Renewal HostCertificates::renew(const std::string& service)
+{
+    if (renewing_.contains(service))
+        return Renewal::InProgress;
+    const auto& host = services_.at(service).object->current();
+    if (!host || host->origin != HostOrigin::Generated || !host->generation ||
+        renewalFailed_.contains(host->details.fingerprint))
+        return Renewal::NotPossible;
+    renewing_.insert(service);
+    spdlog::info("Renewing the {} certificate \"{}\", which expires on {}", service, host->details.commonName,
+                 formatUtcTime(host->details.notAfter));
+    const GenerationSettings settings = *host->generation;
+    commit(service, Change::Renewal, [this, settings] { return applianceCa_->issue(settings, now()); }, nullptr);
+    return Renewal::Started;
+}
+
+void HostCertificates::commit(const std::string& service, Change change, std::function<HostCertificatePtr()> make,
+                              Reply reply)
+{
+    worker_.post([this, service, change, make = std::move(make), reply] {
         try {
             HostCertificatePtr host = make();
             services_.at(service).store.save(*host);
-            loop_.post([this, service, host, reply] { finish(service, host, reply); });
+            loop_.post([this, service, change, host, reply] { finish(service, change, host, reply); });
         } catch (...) {
-            loop_.post([service, reply, failure = std::current_exception()] {
-                try {
-                    rethrowAsBusError(failure);
-                } catch (const sdbus::Error& error) {
-                    spdlog::error("Could not change the {} certificate: {}", service, error.getMessage());
-                    if (reply)
-                        reply->returnError(error);
-                }
+            loop_.post([this, service, change, reply, failure = std::current_exception()] {
+                fail(service, change, failure, reply);
             });
         }
     });
 }
 
-void HostCertificates::finish(const std::string& service, HostCertificatePtr host, Reply reply)
+void HostCertificates::finish(const std::string& service, Change change, HostCertificatePtr host, Reply reply)
 {
     auto& entry = services_.at(service);
+    if (change == Change::Renewal) {
+        renewing_.erase(service);
+        logExpiryEvent({messageIds::certificateRenewed, 5,
+                        "Renewed the " + service + " certificate \"" + host->details.commonName + "\"; valid until " +
+                            formatUtcTime(host->details.notAfter),
+                        hostObjectPath(service), host->details.commonName, host->details.fingerprint,
+                        host->details.notAfter, daysLeft(host->details.notAfter, now())});
+    }
     spdlog::info("The {} certificate is now \"{}\" ({}, valid until {})", service, host->details.commonName,
                  originName(host->origin), formatUtcTime(host->details.notAfter));
     entry.object->replace(std::move(host));
@@ -157,6 +187,22 @@ void HostCertificates::finish(const std::string& service, HostCertificatePtr hos
         reloader_.reloadOrRestart(unit);
     if (reply)
         reply->returnResults();
+}
+
+void HostCertificates::fail(const std::string& service, Change change, std::exception_ptr failure, Reply reply)
+{
+    if (change == Change::Renewal) {
+        renewing_.erase(service);
+        if (const auto& host = services_.at(service).object->current())
+            renewalFailed_.insert(host->details.fingerprint);
+    }
+    try {
+        rethrowAsBusError(failure);
+    } catch (const sdbus::Error& error) {
+        spdlog::error("Could not change the {} certificate: {}", service, error.getMessage());
+        if (reply)
+            reply->returnError(error);
+    }
 }
 
 void HostCertificates::hostnameChanged()

@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace certd {
 
@@ -40,7 +41,21 @@ public:
     // The system's host name changed: HostnameMatches may have.
     void hostnameChanged();
 
+    struct Current {
+        std::string service;
+        std::string path;
+        HostCertificatePtr host; // null while the service has none
+    };
+    std::vector<Current> current() const;
+
+    enum class Renewal { Started, InProgress, NotPossible };
+    // Regenerates a generated certificate with the settings it was made with.
+    // NotPossible for an uploaded one, or when renewing this very certificate
+    // failed before (then it is only announced).
+    Renewal renew(const std::string& service);
+
 private:
+    enum class Change { Generate, Upload, Renewal };
     struct Service {
         HostCertificateStore store;
         std::unique_ptr<HostCertificateObject> object;
@@ -50,8 +65,9 @@ private:
     void generate(const std::string& service, GenerationSettings settings, Reply reply);
     void upload(const std::string& service, HostCertificatePtr host, Reply reply);
     // On the worker: make the certificate, save and deliver it; then finish on the bus thread.
-    void commit(const std::string& service, std::function<HostCertificatePtr()> make, Reply reply);
-    void finish(const std::string& service, HostCertificatePtr host, Reply reply);
+    void commit(const std::string& service, Change change, std::function<HostCertificatePtr()> make, Reply reply);
+    void finish(const std::string& service, Change change, HostCertificatePtr host, Reply reply);
+    void fail(const std::string& service, Change change, std::exception_ptr failure, Reply reply);
 
     sdbus::IConnection& connection_;
     EventLoop& loop_;
@@ -62,6 +78,8 @@ private:
     ChangeListener listener_;
     std::optional<ApplianceCa> applianceCa_;
     std::map<std::string, Service> services_;
+    std::set<std::string> renewing_;     // services
+    std::set<std::string> renewalFailed_; // fingerprints
     SerialWorker worker_; // last: its jobs use everything above
 };
 

@@ -26,12 +26,20 @@ bool stderrIsJournal()
     return device == status.st_dev && inode == status.st_ino;
 }
 
+bool journal = false;
+
 } // namespace
+
+bool loggingToJournal()
+{
+    return journal;
+}
 
 void setUpLogging(const std::string& level)
 {
     std::shared_ptr<spdlog::logger> logger;
-    if (stderrIsJournal()) {
+    journal = stderrIsJournal();
+    if (journal) {
         logger = std::make_shared<spdlog::logger>(
             "certd", std::make_shared<spdlog::sinks::systemd_sink_mt>("certd"));
     } else {

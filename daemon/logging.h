@@ -9,4 +9,7 @@ namespace certd {
 // level: trace, debug, info, warning, error, critical or off.
 void setUpLogging(const std::string& level);
 
+// Whether log messages go to the journal (so structured entries can too).
+bool loggingToJournal();
+
 } // namespace certd

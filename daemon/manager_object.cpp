@@ -6,6 +6,7 @@
 #include "ca_certificates.h"
 #include "certd_build_config.h"
 #include "certificate_input.h"
+#include "expiry_checker.h"
 #include "export_format.h"
 #include "host_certificates.h"
 #include "trust_store.h"
@@ -44,11 +45,12 @@ std::map<std::string, sdbus::Variant> toVariants(const CaInspection& inspection)
 } // namespace
 
 ManagerObject::ManagerObject(sdbus::IConnection& connection, TrustStore& store, CaCertificates& cas,
-                             const HostCertificates& hosts, const Authorizer& authorizer)
+                             const HostCertificates& hosts, ExpiryChecker& checker, const Authorizer& authorizer)
     : AdaptorInterfaces(connection, bus::managerPath)
     , store_(store)
     , cas_(cas)
     , hosts_(hosts)
+    , checker_(checker)
     , authorizer_(authorizer)
 {
     registerAdaptor();
@@ -87,7 +89,21 @@ uint32_t ManagerObject::Reload()
 {
     return translateErrors([&] {
         authorizer_.requireAdministrator(currentCall(), "reload the CA store");
-        return cas_.reload();
+        const auto count = cas_.reload();
+        checker_.check(now());
+        return count;
+    });
+}
+
+std::vector<sdbus::Struct<sdbus::ObjectPath, std::string, std::string, int64_t, int32_t>> ManagerObject::CheckExpiry()
+{
+    return translateErrors([&] {
+        authorizer_.requireAdministrator(currentCall(), "check certificates for expiry");
+        std::vector<sdbus::Struct<sdbus::ObjectPath, std::string, std::string, int64_t, int32_t>> report;
+        for (const auto& entry : checker_.check(now()))
+            report.emplace_back(sdbus::ObjectPath(entry.object), entry.kind, entry.commonName, entry.notAfter,
+                                entry.daysLeft);
+        return report;
     });
 }
 

@@ -8,6 +8,7 @@ namespace certd {
 
 class Authorizer;
 class CaCertificates;
+class ExpiryChecker;
 class HostCertificates;
 class TrustStore;
 
@@ -16,13 +17,14 @@ class ManagerObject final
                                       sdbus::ObjectManager_adaptor, sdbus::Properties_adaptor> {
 public:
     ManagerObject(sdbus::IConnection& connection, TrustStore& store, CaCertificates& cas,
-                  const HostCertificates& hosts, const Authorizer& authorizer);
+                  const HostCertificates& hosts, ExpiryChecker& checker, const Authorizer& authorizer);
     ~ManagerObject();
 
 private:
     std::map<std::string, sdbus::Variant> InspectCACertificate(const std::vector<uint8_t>& data) override;
     sdbus::ObjectPath ImportCACertificate(const std::vector<uint8_t>& data) override;
     uint32_t Reload() override;
+    std::vector<sdbus::Struct<sdbus::ObjectPath, std::string, std::string, int64_t, int32_t>> CheckExpiry() override;
     std::vector<uint8_t> ExportApplianceCA(const std::string& format) override;
 
     std::string TrustDirectory() override;
@@ -34,6 +36,7 @@ private:
     TrustStore& store_;
     CaCertificates& cas_;
     const HostCertificates& hosts_;
+    ExpiryChecker& checker_;
     const Authorizer& authorizer_;
 };
 

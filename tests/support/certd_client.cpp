@@ -78,6 +78,19 @@ std::vector<std::string> renderArguments(sdbus::Message& message)
         sdbus::ObjectPath path;
         message >> service >> path;
         arguments = {service, path};
+    } else if (member == "CertificateExpiring") {
+        sdbus::ObjectPath path;
+        std::string name;
+        int64_t notAfter = 0;
+        uint32_t daysLeft = 0;
+        message >> path >> name >> notAfter >> daysLeft;
+        arguments = {path, name, std::to_string(notAfter), std::to_string(daysLeft)};
+    } else if (member == "CertificateExpired") {
+        sdbus::ObjectPath path;
+        std::string name;
+        int64_t notAfter = 0;
+        message >> path >> name >> notAfter;
+        arguments = {path, name, std::to_string(notAfter)};
     } else if (member == "PropertiesChanged") {
         std::string interface;
         std::map<std::string, sdbus::Variant> changed;

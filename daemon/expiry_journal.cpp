@@ -1,0 +1,27 @@
+#include "expiry_journal.h"
+
+#include "logging.h"
+#include "text.h"
+
+#include <spdlog/spdlog.h>
+#include <systemd/sd-journal.h>
+
+namespace certd {
+
+void logExpiryEvent(const ExpiryEvent& event)
+{
+    if (loggingToJournal()) {
+        sd_journal_send("MESSAGE=%s", event.message.c_str(), "MESSAGE_ID=%s", event.messageId, "PRIORITY=%i",
+                        event.priority, "SYSLOG_IDENTIFIER=certd", "CERTD_OBJECT=%s", event.object.c_str(),
+                        "CERTD_COMMON_NAME=%s", event.commonName.c_str(), "CERTD_FINGERPRINT=%s",
+                        event.fingerprint.c_str(), "CERTD_NOT_AFTER=%lld", static_cast<long long>(event.notAfter),
+                        "CERTD_NOT_AFTER_UTC=%s", formatUtcTime(event.notAfter).c_str(), "CERTD_DAYS_LEFT=%i",
+                        event.daysLeft, nullptr);
+        return;
+    }
+    const auto level = event.priority <= 3 ? spdlog::level::err : spdlog::level::warn;
+    spdlog::log(level, "{} [MESSAGE_ID={} CERTD_OBJECT={} CERTD_FINGERPRINT={} CERTD_NOT_AFTER={} CERTD_DAYS_LEFT={}]",
+                event.message, event.messageId, event.object, event.fingerprint, event.notAfter, event.daysLeft);
+}
+
+} // namespace certd

@@ -1,0 +1,243 @@
+// Expiry monitoring with the real daemon, moved forward in time with
+// libfaketime: signals with the right arguments, exactly once, across
+// restarts; renewal of generated host certificates; the timer's command.
+#include "certd_fixture.h"
+#include "process.h"
+#include "test_paths.h"
+
+#include <gmock/gmock.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace certd::test {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
+
+constexpr const char* libfaketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+
+TestCertificate caExpiringIn(const std::string& name, std::int64_t seconds)
+{
+    CertificateSpec spec;
+    spec.subject = {{"CN", name}};
+    spec.notBefore = now() - 400 * day;
+    spec.notAfter = now() + seconds;
+    return makeCertificate(spec);
+}
+
+// The report as "<common name> <days left>" lines, sorted.
+std::vector<std::string> summarize(const std::vector<sdbus::Struct<sdbus::ObjectPath, std::string, std::string, int64_t, int32_t>>& report)
+{
+    std::vector<std::string> lines;
+    for (const auto& entry : report)
+        lines.push_back(std::get<1>(entry) + " " + std::get<2>(entry) + " " + std::to_string(std::get<4>(entry)));
+    std::sort(lines.begin(), lines.end());
+    return lines;
+}
+
+class ExpiryTest : public CertdFixture {
+protected:
+    ExpiryTest()
+        : expired(caExpiringIn("Expired CA", -10 * day - 3600))
+        , in20Days(caExpiringIn("CA expiring in 20 days", 20 * day + 3600))
+        , in50Days(caExpiringIn("CA expiring in 50 days", 50 * day + 3600))
+        , in400Days(caExpiringIn("CA expiring in 400 days", 400 * day + 3600))
+    {
+        std::filesystem::create_directories(caStore());
+        for (const auto* ca : {&expired, &in20Days, &in50Days, &in400Days})
+            writeTextFile(caStore() / (ca->fingerprint() + ".pem"), ca->pem());
+    }
+
+    CertdOptions options() override
+    {
+        auto result = CertdFixture::options();
+        if (!fakeOffset_.empty())
+            result.extraEnvironment = {std::string("LD_PRELOAD=") + libfaketime, "FAKETIME=" + fakeOffset_,
+                                       "FAKETIME_DONT_FAKE_MONOTONIC=1"};
+        return result;
+    }
+
+    // Restarts certd as if the clock were offset ahead ("+45d").
+    void restartAt(const std::string& offset)
+    {
+        stop();
+        fakeOffset_ = offset;
+        start();
+    }
+
+    // Every expiry signal received, as "<member> <common name> [days left]", in order.
+    std::vector<std::string> expirySignals(const SignalRecorder& signals)
+    {
+        std::vector<std::string> seen;
+        for (const auto& s : signals.all()) {
+            if (s.member == "CertificateExpired")
+                seen.push_back("Expired " + s.arguments.at(1));
+            else if (s.member == "CertificateExpiring")
+                seen.push_back("Expiring " + s.arguments.at(1) + " " + s.arguments.at(3));
+        }
+        return seen;
+    }
+
+    // Signals arrive in order: once this marker's signal is in, any expiry
+    // signal caused before it is in too.
+    void drain(SignalRecorder& signals)
+    {
+        CertificateSpec spec; // valid whatever the daemon's clock says
+        spec.subject = {{"CN", "Marker " + std::to_string(markers_++)}};
+        spec.notBefore = now() - day;
+        spec.notAfter = now() + 3000 * day;
+        const auto marker = makeCertificate(spec);
+        import(marker);
+        ASSERT_TRUE(signals.waitFor([&](const auto& s) {
+            return s.member == "InterfacesAdded" && s.arguments.at(0) == caPath(marker);
+        }));
+    }
+
+    TestCertificate expired, in20Days, in50Days, in400Days;
+    std::string fakeOffset_;
+    int markers_ = 0;
+};
+
+TEST_F(ExpiryTest, AnnouncesEachExpiredOrExpiringCertificateOnce)
+{
+    SignalRecorder signals(bus_);
+    EXPECT_THAT(summarize(manager_->CheckExpiry()),
+                ElementsAre("ca CA expiring in 20 days 20", "ca Expired CA -11"));
+    drain(signals);
+    EXPECT_THAT(expirySignals(signals), UnorderedElementsAre("Expired Expired CA", "Expiring CA expiring in 20 days 20"));
+
+    const auto expiredSignal = signals.waitFor("CertificateExpired");
+    ASSERT_TRUE(expiredSignal);
+    EXPECT_EQ(expiredSignal->arguments.at(0), caPath(expired));
+    EXPECT_EQ(expiredSignal->arguments.at(2), std::to_string(now() - 10 * day - 3600));
+    EXPECT_THAT(certd_->log(), HasSubstr("MESSAGE_ID=a37aaf2f11784510964e7b948c7d44f0"));
+    EXPECT_THAT(certd_->log(), HasSubstr("MESSAGE_ID=5ff58168d63a42298ee7e3a5c2559f5d"));
+
+    // The next daily run, and a restart: nothing new to say.
+    manager_->CheckExpiry();
+    restart();
+    SignalRecorder afterRestart(bus_);
+    manager_->CheckExpiry();
+    drain(afterRestart);
+    EXPECT_TRUE(expirySignals(afterRestart).empty());
+    EXPECT_EQ(expirySignals(signals).size(), 2u);
+}
+
+TEST_F(ExpiryTest, MovingForwardInTimeAnnouncesTheNextThresholdsAndRenews)
+{
+    manager_->CheckExpiry(); // the present is announced and remembered
+    // Read now: a restart replaces the connection a proxy would use.
+    const auto httpsBefore = HostProxy(*connection_, "https").Fingerprint();
+    const auto httpsNotAfter = HostProxy(*connection_, "https").NotAfter();
+    const auto httpsName = HostProxy(*connection_, "https").CommonName();
+
+    restartAt("+45d");
+    SignalRecorder signals(bus_);
+    EXPECT_THAT(summarize(manager_->CheckExpiry()),
+                ElementsAre("ca CA expiring in 20 days -25", "ca CA expiring in 50 days 5", "ca Expired CA -56"));
+    drain(signals);
+    // 30 and 7 days were both crossed while certd was off: only the 7-day warning.
+    EXPECT_THAT(expirySignals(signals),
+                UnorderedElementsAre("Expired CA expiring in 20 days", "Expiring CA expiring in 50 days 5"));
+
+    restartAt("+371d"); // the generated https certificate (397 days) has less than 26 left
+    SignalRecorder later(bus_);
+    const auto report = summarize(manager_->CheckExpiry());
+    EXPECT_THAT(report, ::testing::Contains("ca CA expiring in 400 days 29"));
+    EXPECT_THAT(report, ::testing::Contains("host " + httpsName + " 25")); // 397 days from an hour ago
+    const auto renewed = later.waitFor("HostCertificateChanged", 30s);
+    ASSERT_TRUE(renewed) << certd_->log();
+    EXPECT_EQ(renewed->arguments.at(0), "https");
+    HostProxy httpsNow(*connection_, "https");
+    EXPECT_NE(httpsNow.Fingerprint(), httpsBefore);
+    EXPECT_GT(httpsNow.NotAfter(), httpsNotAfter + 300 * day);
+    EXPECT_EQ(httpsNow.Origin(), "generated");
+    EXPECT_THAT(certd_->log(), HasSubstr("MESSAGE_ID=d4d0594c385f4434a5cb03fc7686b856"));
+    drain(later);
+    // Renewed, not announced; the CA inside its 30-day window is announced.
+    const auto seen = expirySignals(later);
+    EXPECT_THAT(seen, ::testing::Contains("Expiring CA expiring in 400 days 29"));
+    for (const auto& line : seen)
+        EXPECT_THAT(line, ::testing::Not(HasSubstr(httpsName))) << line;
+}
+
+class UploadedExpiryTest : public ExpiryTest {};
+
+TEST_F(UploadedExpiryTest, AnUploadedCertificateIsAnnouncedNeverReplaced)
+{
+    const auto own = makeCa("Own CA");
+    CertificateSpec spec;
+    spec.subject = {{"CN", "uploaded.example.com"}};
+    spec.basicConstraints = "CA:FALSE";
+    spec.keyUsage = "digitalSignature";
+    spec.subjectAltName = "DNS:uploaded.example.com";
+    spec.notAfter = now() + 60 * day + 3600;
+    spec.issuer = &own;
+    const auto leaf = makeCertificate(spec);
+    HostProxy(*connection_, "postgresql").Upload(toByteVector(leaf.pem()), toByteVector(leaf.keyPem()));
+
+    restartAt("+55d");
+    SignalRecorder signals(bus_);
+    manager_->CheckExpiry();
+    drain(signals);
+    EXPECT_THAT(expirySignals(signals), ::testing::Contains("Expiring uploaded.example.com 5"));
+    EXPECT_EQ(HostProxy(*connection_, "postgresql").Fingerprint(), leaf.fingerprint());
+    EXPECT_EQ(signals.count("HostCertificateChanged"), 0u);
+}
+
+TEST_F(ExpiryTest, ReloadAlsoChecks)
+{
+    manager_->CheckExpiry();
+    SignalRecorder signals(bus_);
+    const auto soon = caExpiringIn("Dropped in, expiring in 3 days", 3 * day + 3600);
+    writeTextFile(caStore() / "dropped.pem", soon.pem());
+    manager_->Reload();
+    const auto expiring = signals.waitFor("CertificateExpiring");
+    ASSERT_TRUE(expiring);
+    EXPECT_THAT(expiring->arguments, ElementsAre(caPath(soon), "Dropped in, expiring in 3 days",
+                                                 std::to_string(now() + 3 * day + 3600), "3"));
+}
+
+TEST_F(ExpiryTest, CheckExpiryIsForAdministratorsOnly)
+{
+    const auto asNobody = runCommand({"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "busctl",
+                                      "--address=" + bus_.address(), "call", certdName, managerPath,
+                                      "org.certd.Certd1.Manager", "CheckExpiry"});
+    EXPECT_NE(asNobody.exitCode, 0);
+    EXPECT_THAT(asNobody.err, HasSubstr("Only root may check certificates for expiry"));
+}
+
+// The exact ExecStart= of the shipped timer's service.
+std::vector<std::string> timerCommand()
+{
+    std::ifstream unit(sourceDirectory() / "systemd" / "certd-expiry-check.service");
+    std::string line;
+    while (std::getline(unit, line)) {
+        if (!line.starts_with("ExecStart="))
+            continue;
+        std::istringstream words(line.substr(10));
+        std::vector<std::string> argv;
+        for (std::string word; words >> word;)
+            argv.push_back(word);
+        return argv;
+    }
+    return {};
+}
+
+TEST_F(ExpiryTest, TheTimersCommandRunsTheCheck)
+{
+    const auto command = timerCommand();
+    ASSERT_THAT(command, ::testing::Contains("CheckExpiry"));
+    SignalRecorder signals(bus_);
+    const auto result = runCommand(command, {bus_.systemBusEnvironment()});
+    EXPECT_EQ(result.exitCode, 0) << result.err;
+    EXPECT_THAT(result.out, HasSubstr("a(ossxi) 2"));
+    EXPECT_TRUE(signals.waitFor("CertificateExpired"));
+    EXPECT_TRUE(signals.waitFor("CertificateExpiring"));
+}
+
+} // namespace
+} // namespace certd::test
