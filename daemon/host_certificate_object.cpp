@@ -8,8 +8,8 @@
 #include "hostname.h"
 #include "private_key_input.h"
 #include "server_certificate_validation.h"
+#include "text.h"
 
-#include <ctime>
 
 namespace certd {
 namespace {
@@ -49,7 +49,7 @@ HostCertificatePtr prepareUpload(const std::vector<uint8_t>& certificate, const 
 {
     std::vector<X509Ptr> chain = readCertificateChain(certificate);
     EvpPkeyPtr key = readPrivateKey(privateKey);
-    validateServerCertificate(chain, *key, static_cast<std::int64_t>(std::time(nullptr)),
+    validateServerCertificate(chain, *key, unixNow(),
                               {settings.requireSubjectAltName});
     return makeHostCertificate(HostOrigin::Uploaded, std::nullopt, std::move(chain), std::move(key));
 }

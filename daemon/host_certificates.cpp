@@ -11,15 +11,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <ctime>
 
 namespace certd {
 namespace {
-
-std::int64_t now()
-{
-    return static_cast<std::int64_t>(std::time(nullptr));
-}
 
 ServiceSettings settingsFor(const std::string& name, const ServiceConfig& config, const StateLayout& layout)
 {
@@ -68,7 +62,7 @@ HostCertificates::HostCertificates(sdbus::IConnection& connection, EventLoop& lo
 
 void HostCertificates::publish()
 {
-    applianceCa_.emplace(ApplianceCa::loadOrCreate(layout_.applianceCa(), applianceCaSettings_, now()));
+    applianceCa_.emplace(ApplianceCa::loadOrCreate(layout_.applianceCa(), applianceCaSettings_, unixNow()));
     if (applianceCa_->wasCreated())
         spdlog::info("Created the appliance CA \"{}\"", subjectCommonName(applianceCa_->certificate()));
     writeFileAtomically(layout_.applianceCaCertificate(), applianceCa_->certificatePem(),
@@ -97,7 +91,7 @@ HostCertificatePtr HostCertificates::loadOrGenerate(Service& service)
         spdlog::error("{}", problem);
     try {
         if (!host) {
-            auto generated = applianceCa_->issue(firstStartSettings(), now());
+            auto generated = applianceCa_->issue(firstStartSettings(), unixNow());
             service.store.commit(*generated);
             host = std::move(generated);
             spdlog::info("Generated a first certificate for {} ({})", name, host->details.commonName);
@@ -118,7 +112,7 @@ void HostCertificates::generate(const std::string& service, GenerationSettings s
 {
     spdlog::info("Generating a {} certificate for {} ({})", keyTypeName(settings.keyType), service,
                  settings.hostname);
-    commit(service, Change::Generate, [this, settings] { return applianceCa_->issue(settings, now()); },
+    commit(service, Change::Generate, [this, settings] { return applianceCa_->issue(settings, unixNow()); },
            std::move(reply));
 }
 
@@ -148,7 +142,7 @@ HostCertificates::Renewal HostCertificates::renew(const std::string& service)
     spdlog::info("Renewing the {} certificate \"{}\", which expires on {}", service, host->details.commonName,
                  formatUtcTime(host->details.notAfter));
     const GenerationSettings settings = *host->generation;
-    commit(service, Change::Renewal, [this, settings] { return applianceCa_->issue(settings, now()); }, nullptr);
+    commit(service, Change::Renewal, [this, settings] { return applianceCa_->issue(settings, unixNow()); }, nullptr);
     return Renewal::Started;
 }
 
@@ -177,7 +171,7 @@ void HostCertificates::finish(const std::string& service, Change change, HostCer
                         "Renewed the " + service + " certificate \"" + host->details.commonName + "\"; valid until " +
                             formatUtcTime(host->details.notAfter),
                         hostObjectPath(service), host->details.commonName, host->details.fingerprint,
-                        host->details.notAfter, daysLeft(host->details.notAfter, now())});
+                        host->details.notAfter, daysLeft(host->details.notAfter, unixNow())});
     }
     spdlog::info("The {} certificate is now \"{}\" ({}, valid until {})", service, host->details.commonName,
                  originName(host->origin), formatUtcTime(host->details.notAfter));

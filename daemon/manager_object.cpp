@@ -9,17 +9,12 @@
 #include "expiry_checker.h"
 #include "export_format.h"
 #include "host_certificates.h"
+#include "text.h"
 #include "trust_store.h"
 
-#include <ctime>
 
 namespace certd {
 namespace {
-
-std::int64_t now()
-{
-    return static_cast<std::int64_t>(std::time(nullptr));
-}
 
 std::map<std::string, sdbus::Variant> toVariants(const CaInspection& inspection)
 {
@@ -68,13 +63,13 @@ const sdbus::Message& ManagerObject::currentCall()
 
 std::map<std::string, sdbus::Variant> ManagerObject::InspectCACertificate(const std::vector<uint8_t>& data)
 {
-    return translateErrors([&] { return toVariants(store_.inspect(data, now())); });
+    return translateErrors([&] { return toVariants(store_.inspect(data, unixNow())); });
 }
 
 sdbus::ObjectPath ManagerObject::ImportCACertificate(const std::vector<uint8_t>& data)
 {
     return translateErrors([&] {
-        const CaInspection inspection = store_.inspect(data, now());
+        const CaInspection inspection = store_.inspect(data, unixNow());
         authorizer_.requireAdministrator(currentCall(), "import CA certificates");
         if (inspection.alreadyImported)
             throw busError(ErrorCode::AlreadyExists,
@@ -90,7 +85,7 @@ uint32_t ManagerObject::Reload()
     return translateErrors([&] {
         authorizer_.requireAdministrator(currentCall(), "reload the CA store");
         const auto count = cas_.reload();
-        checker_.check(now());
+        checker_.check(unixNow());
         return count;
     });
 }
@@ -100,7 +95,7 @@ std::vector<sdbus::Struct<sdbus::ObjectPath, std::string, std::string, int64_t, 
     return translateErrors([&] {
         authorizer_.requireAdministrator(currentCall(), "check certificates for expiry");
         std::vector<sdbus::Struct<sdbus::ObjectPath, std::string, std::string, int64_t, int32_t>> report;
-        for (const auto& entry : checker_.check(now()))
+        for (const auto& entry : checker_.check(unixNow()))
             report.emplace_back(sdbus::ObjectPath(entry.object), entry.kind, entry.commonName, entry.notAfter,
                                 entry.daysLeft);
         return report;

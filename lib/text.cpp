@@ -57,6 +57,11 @@ std::string toValidUtf8(std::string_view text)
     return result;
 }
 
+std::int64_t unixNow()
+{
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
+
 std::string formatUtcTime(std::int64_t unixTime)
 {
     const auto seconds = static_cast<std::time_t>(unixTime);

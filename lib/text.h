@@ -11,6 +11,10 @@ namespace certd {
 // bytes: invalid sequences and NULs become U+FFFD instead of failing a call.
 std::string toValidUtf8(std::string_view text);
 
+// The current time in seconds since the Unix epoch (the one clock certd
+// reads, so that tests can move it with libfaketime).
+std::int64_t unixNow();
+
 // Seconds since the Unix epoch as "2025-05-30 10:48:38 UTC", for messages.
 std::string formatUtcTime(std::int64_t unixTime);
 

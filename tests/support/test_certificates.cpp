@@ -3,6 +3,7 @@
 #include "certificate_builder.h"
 #include "certificate_details.h"
 #include "certificate_input.h"
+#include "text.h"
 
 #include <openssl/pem.h>
 
@@ -13,7 +14,12 @@ namespace certd::test {
 
 std::int64_t now()
 {
-    return static_cast<std::int64_t>(std::time(nullptr));
+    return unixNow();
+}
+
+StoredCaPtr storedCaOf(const TestCertificate& cert)
+{
+    return makeStoredCa(*cert.cert, "/nowhere", {});
 }
 
 EvpPkeyPtr makeKey(const std::string& algorithm)

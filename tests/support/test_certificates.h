@@ -3,6 +3,7 @@
 #pragma once
 
 #include "bytes.h"
+#include "ca_store.h"
 #include "openssl_ptr.h"
 
 #include <cstdint>
@@ -41,6 +42,9 @@ struct TestCertificate {
 EvpPkeyPtr makeKey(const std::string& algorithm);
 TestCertificate makeCertificate(const CertificateSpec& spec);
 TestCertificate makeCa(const std::string& commonName);
+
+// cert as the store would hold it (with a made-up file name).
+StoredCaPtr storedCaOf(const TestCertificate& cert);
 
 Bytes bytesOf(const std::string& text);
 

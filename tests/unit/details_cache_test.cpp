@@ -13,11 +13,6 @@ namespace {
 using test::makeCa;
 using test::TempDir;
 
-StoredCaPtr stored(const test::TestCertificate& cert)
-{
-    return makeStoredCa(*cert.cert, "/nowhere", {});
-}
-
 TEST(DetailsCache, RoundTripsEveryField)
 {
     TempDir dir;
@@ -25,7 +20,7 @@ TEST(DetailsCache, RoundTripsEveryField)
     spec.subject = {{"CN", "Cached"}};
     spec.basicConstraints = "critical,CA:TRUE,pathlen:2";
     spec.subjectAltName = "DNS:ca.example,IP:192.0.2.1";
-    const auto original = stored(test::makeCertificate(spec));
+    const auto original = test::storedCaOf(test::makeCertificate(spec));
     writeFileAtomically(dir / "cache", renderDetailsCache({original}));
 
     const auto cache = readDetailsCache(dir / "cache");
@@ -50,20 +45,20 @@ TEST(DetailsCache, MissingOrDamagedIsEmpty)
     EXPECT_TRUE(readDetailsCache(dir / "absent").empty());
     test::writeTextFile(dir / "damaged", "\xa2garbage");
     EXPECT_TRUE(readDetailsCache(dir / "damaged").empty());
-    auto valid = renderDetailsCache({stored(makeCa("A"))});
+    auto valid = renderDetailsCache({test::storedCaOf(makeCa("A"))});
     test::writeTextFile(dir / "truncated", valid.substr(0, valid.size() - 10));
     EXPECT_TRUE(readDetailsCache(dir / "truncated").empty());
 }
 
 TEST(DetailsCache, FindsOnlyExactlyTheSameContents)
 {
-    const auto a = stored(makeCa("A"));
+    const auto a = test::storedCaOf(makeCa("A"));
     TempDir dir;
     writeFileAtomically(dir / "cache", renderDetailsCache({a}));
     const auto cache = readDetailsCache(dir / "cache");
     EXPECT_TRUE(findCached(cache, a->pem));
     EXPECT_FALSE(findCached(cache, a->pem + "\n"));
-    EXPECT_FALSE(findCached(cache, stored(makeCa("B"))->pem));
+    EXPECT_FALSE(findCached(cache, test::storedCaOf(makeCa("B"))->pem));
 }
 
 TEST(DetailsCache, ScanServesCachedDetailsByContent)
@@ -73,7 +68,7 @@ TEST(DetailsCache, ScanServesCachedDetailsByContent)
     std::filesystem::create_directory(dir / "store");
     test::writeTextFile(dir / "store" / "ca.pem", ca.pem());
     // A cache entry for this very content, doctored: proves the scan used it.
-    auto doctored = std::make_shared<StoredCa>(*stored(ca));
+    auto doctored = std::make_shared<StoredCa>(*test::storedCaOf(ca));
     doctored->details.commonName = "From the cache";
     writeFileAtomically(dir / "cache", renderDetailsCache({doctored}));
     const DetailsCache cache = readDetailsCache(dir / "cache");

@@ -15,11 +15,6 @@ namespace {
 using test::CertificateSpec;
 using test::TempDir;
 
-StoredCaPtr stored(const test::TestCertificate& cert)
-{
-    return makeStoredCa(*cert.cert, "/nonexistent", {});
-}
-
 std::string entryName(const StoredCaPtr& ca, int index)
 {
     char name[32];
@@ -32,7 +27,7 @@ std::vector<StoredCaPtr> sameSubject(int count)
 {
     std::vector<StoredCaPtr> cas;
     for (int i = 0; i < count; ++i)
-        cas.push_back(stored(test::makeCa("Re-keyed CA")));
+        cas.push_back(test::storedCaOf(test::makeCa("Re-keyed CA")));
     return cas;
 }
 
@@ -65,7 +60,7 @@ TEST(HashedDirectory, NamesEntriesAsOpensslDoes)
     ASSERT_EQ(openssl.exitCode, 0) << openssl.err;
 
     HashedDirectory hashed(dir.path());
-    hashed.add(*stored(ca));
+    hashed.add(*test::storedCaOf(ca));
     const std::string expected = openssl.out.substr(0, 8) + ".0";
     ASSERT_TRUE(std::filesystem::exists(dir / expected));
     EXPECT_EQ(test::readTextFile(dir / expected), ca.pem());
@@ -96,7 +91,7 @@ TEST(HashedDirectory, RebuildRepairsWhatIsWrongAndKeepsWhatIsRight)
 {
     TempDir dir;
     const auto cas = sameSubject(2);
-    const auto other = stored(test::makeCa("Other"));
+    const auto other = test::storedCaOf(test::makeCa("Other"));
     {
         HashedDirectory first(dir.path());
         first.add(*cas[0]);
@@ -144,7 +139,7 @@ TEST(HashedDirectory, OpensslVerifiesAgainstIt)
     test::writeTextFile(dir / "leaf.pem", leaf.pem());
 
     HashedDirectory hashed(dir / "hashed");
-    const auto rootStored = stored(root);
+    const auto rootStored = test::storedCaOf(root);
     hashed.add(*rootStored);
     const auto verify = [&] {
         return test::runCommand({"openssl", "verify", "-CApath", (dir / "hashed").string(),
