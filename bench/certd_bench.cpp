@@ -115,12 +115,14 @@ std::vector<Row> startupAndReloadRows(const Pools& pools, std::size_t count)
     const double rehash = opensslRehashMs(pools, count);
     Running running(pools, count); // the first start builds the trust outputs
     std::vector<double> warm, cold, reload;
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < 5; ++i) {
         running.start();
         warm.push_back(running.startMs);
     }
     for (int i = 0; i < 3; ++i) {
-        std::filesystem::remove_all(running.dir / "state" / "trust");
+        // Moved aside, not deleted: deleting 10,000 files right before would
+        // bill certd for the disk's discards.
+        std::filesystem::rename(running.dir / "state" / "trust", running.dir / ("trust-" + std::to_string(i)));
         running.start();
         cold.push_back(running.startMs);
     }
@@ -139,6 +141,15 @@ std::vector<Row> startupAndReloadRows(const Pools& pools, std::size_t count)
     return {row("Start-up to READY=1, " + n + " stored", median(warm)),
             row("Start-up, trust outputs missing, " + n + " stored", median(cold)),
             row("Reload() picking up 100 new files, " + n + " stored", median(reload))};
+}
+
+Row checkExpiryRow(const Pools& pools)
+{
+    Running running(pools, 10'000);
+    running.manager->CheckExpiry(); // the first run records what it announced
+    const double check = medianMs(20, [&] { running.manager->CheckExpiry(); });
+    const double ping = pingMs(*running.connection, 200);
+    return {"CheckExpiry, median, 10000 stored", check, "ms", "Peer.Ping round trip", ping, "< 50 ms", check < 50};
 }
 
 std::vector<Row> readRows(const Pools& pools)
@@ -201,6 +212,7 @@ int main(int argc, char** argv)
     rows[0].baseline += "; vs update-ca-certificates: " + std::to_string(static_cast<int>(update / rows[0].value)) + "x faster";
     for (auto& row : startupAndReloadRows(pools, 10'000))
         rows.push_back(row);
+    rows.push_back(checkExpiryRow(pools));
     for (auto& row : readRows(pools))
         rows.push_back(row);
     for (auto& row : memoryRows(pools))

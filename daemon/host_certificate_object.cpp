@@ -40,7 +40,7 @@ std::vector<std::pair<std::string, std::string>> propertyValues(const HostCertif
 
 bool currentlyMatches(const HostCertificatePtr& host)
 {
-    return host && matchesHostname(*host->leaf, currentHostname());
+    return host && matchesHostname(host->details, currentHostname());
 }
 
 // The upload as a host certificate, or the reason it cannot serve TLS.
@@ -51,7 +51,7 @@ HostCertificatePtr prepareUpload(const std::vector<uint8_t>& certificate, const 
     EvpPkeyPtr key = readPrivateKey(privateKey);
     validateServerCertificate(chain, *key, unixNow(),
                               {settings.requireSubjectAltName});
-    return makeHostCertificate(HostOrigin::Uploaded, std::nullopt, std::move(chain), std::move(key));
+    return makeHostCertificate(HostOrigin::Uploaded, std::nullopt, chain, *key);
 }
 
 } // namespace
@@ -140,7 +140,8 @@ std::vector<uint8_t> HostCertificateObject::Export(const std::string& format)
         if (!current_)
             throw Error(ErrorCode::NotFound, "The " + settings_.name +
                                                  " service has no certificate yet; use Generate or Upload");
-        return parsed == ExportFormat::Der ? certificateToDer(*current_->leaf) : toBytes(current_->chainPem());
+        return parsed == ExportFormat::Der ? firstCertificateDer(asBytes(current_->certificatePem))
+                                           : toBytes(current_->chainPem());
     });
 }
 

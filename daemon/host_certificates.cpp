@@ -62,9 +62,9 @@ HostCertificates::HostCertificates(sdbus::IConnection& connection, EventLoop& lo
 
 void HostCertificates::publish()
 {
-    applianceCa_.emplace(ApplianceCa::loadOrCreate(layout_.applianceCa(), applianceCaSettings_, unixNow()));
+    applianceCa_ = ApplianceCa::loadOrCreate(layout_.applianceCa(), applianceCaSettings_, unixNow());
     if (applianceCa_->wasCreated())
-        spdlog::info("Created the appliance CA \"{}\"", subjectCommonName(applianceCa_->certificate()));
+        spdlog::info("Created the appliance CA {}", layout_.applianceCa().string());
     writeFileAtomically(layout_.applianceCaCertificate(), applianceCa_->certificatePem(),
                         FileOptions::durableFile(0644));
 

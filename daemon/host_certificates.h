@@ -76,7 +76,7 @@ private:
     StateLayout layout_;
     ApplianceCaSettings applianceCaSettings_;
     ChangeListener listener_;
-    std::optional<ApplianceCa> applianceCa_;
+    std::unique_ptr<ApplianceCa> applianceCa_;
     std::map<std::string, Service> services_;
     std::set<std::string> renewing_;     // services
     std::set<std::string> renewalFailed_; // fingerprints

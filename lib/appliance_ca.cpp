@@ -49,22 +49,27 @@ std::vector<std::string> subjectAlternativeNamesFor(const GenerationSettings& se
     return unique;
 }
 
-ApplianceCa::ApplianceCa(X509Ptr cert, EvpPkeyPtr key, bool created)
-    : cert_(std::move(cert))
-    , key_(std::move(key))
+ApplianceCa::ApplianceCa(std::string filePem, std::string certificatePem, bool created)
+    : filePem_(std::move(filePem))
+    , certificatePem_(std::move(certificatePem))
     , created_(created)
 {
 }
 
-ApplianceCa ApplianceCa::loadOrCreate(const std::filesystem::path& file, const ApplianceCaSettings& requested,
-                                      std::int64_t now)
+std::unique_ptr<ApplianceCa> ApplianceCa::loadOrCreate(const std::filesystem::path& file,
+                                                       const ApplianceCaSettings& requested, std::int64_t now)
 {
     std::error_code error;
     if (std::filesystem::exists(file, error)) {
-        const std::string contents = readFile(file, maxInputSize);
-        X509Ptr cert = std::move(readFirstCertificate(asBytes(contents)).certificate);
-        EvpPkeyPtr key = readPrivateKey(asBytes(contents));
-        return ApplianceCa(std::move(cert), std::move(key), false);
+        std::string contents = readFile(file, maxInputSize);
+        // certd wrote it: the key's PEM, then the certificate's.
+        const auto begin = contents.find("-----BEGIN CERTIFICATE-----");
+        const auto endMarker = std::string_view("-----END CERTIFICATE-----\n");
+        const auto end = contents.find(endMarker, begin == std::string::npos ? 0 : begin);
+        if (begin == std::string::npos || end == std::string::npos)
+            throw Error(ErrorCode::Internal, "The appliance CA file " + file.string() + " holds no certificate");
+        std::string certificate = contents.substr(begin, end + endMarker.size() - begin);
+        return std::unique_ptr<ApplianceCa>(new ApplianceCa(std::move(contents), std::move(certificate), false));
     }
     const ApplianceCaSettings settings = withDefaults(requested);
     EvpPkeyPtr key = generateKey(settings.keyType);
@@ -76,29 +81,38 @@ ApplianceCa ApplianceCa::loadOrCreate(const std::filesystem::path& file, const A
                        .extension(NID_key_usage, "critical,keyCertSign,cRLSign")
                        .extension(NID_subject_key_identifier, "hash")
                        .sign(*key);
+    std::string certificate = certificateToPem(*cert);
+    std::string contents = privateKeyToPem(*key) + certificate;
     // One file, so that key and certificate can only appear together.
-    writeFileAtomically(file, privateKeyToPem(*key) + certificateToPem(*cert), FileOptions::durableFile(0600));
-    return ApplianceCa(std::move(cert), std::move(key), true);
+    writeFileAtomically(file, contents, FileOptions::durableFile(0600));
+    auto ca = std::unique_ptr<ApplianceCa>(new ApplianceCa(std::move(contents), std::move(certificate), true));
+    std::call_once(ca->parseOnce_, [&] { ca->parsed_ = {std::move(cert), std::move(key)}; });
+    return ca;
 }
 
-std::string ApplianceCa::certificatePem() const
+const ApplianceCa::Parsed& ApplianceCa::parsed() const
 {
-    return certificateToPem(*cert_);
+    std::call_once(parseOnce_, [this] {
+        parsed_.cert = std::move(readFirstCertificate(asBytes(filePem_)).certificate);
+        parsed_.key = readPrivateKey(asBytes(filePem_));
+    });
+    return parsed_;
 }
 
 HostCertificatePtr ApplianceCa::issue(const GenerationSettings& settings, std::int64_t now) const
 {
+    X509& caCert = *parsed().cert;
     EvpPkeyPtr key = generateKey(settings.keyType);
     const bool rsa = EVP_PKEY_get_base_id(key.get()) == EVP_PKEY_RSA;
     const std::int64_t notBefore = now - hour;
     const std::int64_t notAfter = std::min<std::int64_t>(notBefore + settings.validityDays * day,
-                                                         toUnixTime(*X509_get0_notAfter(cert_.get())));
+                                                         toUnixTime(*X509_get0_notAfter(&caCert)));
     std::vector<X509Ptr> chain;
     chain.push_back(CertificateBuilder()
                         .subject({{"CN", toLower(settings.hostname)}})
                         .validity(notBefore, notAfter)
                         .publicKey(*key)
-                        .issuer(*cert_)
+                        .issuer(caCert)
                         .extension(NID_basic_constraints, "critical,CA:FALSE")
                         .extension(NID_key_usage, rsa ? "critical,digitalSignature,keyEncipherment"
                                                       : "critical,digitalSignature")
@@ -106,8 +120,8 @@ HostCertificatePtr ApplianceCa::issue(const GenerationSettings& settings, std::i
                         .extension(NID_subject_alt_name, sanExtension(subjectAlternativeNamesFor(settings)))
                         .extension(NID_subject_key_identifier, "hash")
                         .extension(NID_authority_key_identifier, "keyid:always")
-                        .sign(*key_));
-    return makeHostCertificate(HostOrigin::Generated, settings, std::move(chain), std::move(key));
+                        .sign(*parsed().key));
+    return makeHostCertificate(HostOrigin::Generated, settings, chain, *key);
 }
 
 } // namespace certd

@@ -1,6 +1,7 @@
 #include "details_cache.h"
 
 #include "atomic_file.h"
+#include "details_json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -9,7 +10,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr int formatVersion = 2;
+constexpr int formatVersion = 3;
 constexpr std::size_t maxCacheSize = 256 * 1024 * 1024;
 
 // FNV-1a: fixed by definition, so keys stay valid across library upgrades.
@@ -23,34 +24,16 @@ std::uint64_t contentKey(std::string_view contents)
 
 Json toJson(const StoredCa& stored)
 {
-    const CertificateDetails& d = stored.details;
-    return Json::array({contentKey(stored.pem), stored.pem.size(), d.fingerprint, stored.subjectHash, d.commonName, d.subject, d.issuer,
-                        d.issuerCommonName, d.serialNumber, d.notBefore, d.notAfter, d.selfSigned,
-                        d.keyType, d.signatureAlgorithm, d.pathLength, d.subjectAlternativeNames});
+    return Json::array({contentKey(stored.pem), stored.pem.size(), stored.subjectHash, detailsToJson(stored.details)});
 }
 
 std::pair<std::uint64_t, CachedCertificate> fromJson(const Json& entry)
 {
-    std::uint64_t key = 0;
     CachedCertificate cached;
-    CertificateDetails& d = cached.details;
-    std::size_t i = 0;
-    entry.at(i++).get_to(key);
-    entry.at(i++).get_to(cached.pemSize);
-    entry.at(i++).get_to(d.fingerprint);
-    entry.at(i++).get_to(cached.subjectHash);
-    entry.at(i++).get_to(d.commonName);
-    entry.at(i++).get_to(d.subject);
-    entry.at(i++).get_to(d.issuer);
-    entry.at(i++).get_to(d.issuerCommonName);
-    entry.at(i++).get_to(d.serialNumber);
-    entry.at(i++).get_to(d.notBefore);
-    entry.at(i++).get_to(d.notAfter);
-    entry.at(i++).get_to(d.selfSigned);
-    entry.at(i++).get_to(d.keyType);
-    entry.at(i++).get_to(d.signatureAlgorithm);
-    entry.at(i++).get_to(d.pathLength);
-    entry.at(i++).get_to(d.subjectAlternativeNames);
+    const auto key = entry.at(0).get<std::uint64_t>();
+    entry.at(1).get_to(cached.pemSize);
+    entry.at(2).get_to(cached.subjectHash);
+    cached.details = detailsFromJson(entry.at(3));
     return {key, std::move(cached)};
 }
 

@@ -5,7 +5,6 @@
 #include "hostname.h"
 #include "private_key_input.h"
 
-#include <openssl/x509v3.h>
 
 namespace certd {
 
@@ -36,42 +35,55 @@ void validateGenerationSettings(const GenerationSettings& settings)
                             "\" is neither a valid DNS name nor an IP address: " + why);
 }
 
-std::string HostCertificate::certificatePem() const
-{
-    return leaf ? certificateToPem(*leaf) : std::string();
-}
-
 std::string HostCertificate::chainPem() const
 {
-    std::string pem = certificatePem();
-    for (const auto& cert : chain)
-        pem += certificateToPem(*cert);
+    std::string pem = certificatePem;
+    for (const auto& issuer : chainPems)
+        pem += issuer;
     return pem;
 }
 
-std::string HostCertificate::keyPem() const
-{
-    return key ? privateKeyToPem(*key) : std::string();
-}
-
 HostCertificatePtr makeHostCertificate(HostOrigin origin, std::optional<GenerationSettings> generation,
-                                       std::vector<X509Ptr> chain, EvpPkeyPtr key)
+                                       const std::vector<X509Ptr>& chain, EVP_PKEY& key)
 {
     auto host = std::make_shared<HostCertificate>();
     host->origin = origin;
     host->generation = std::move(generation);
     host->details = describeCertificate(*chain.front());
-    host->leaf = std::move(chain.front());
-    host->chain.assign(std::make_move_iterator(chain.begin() + 1), std::make_move_iterator(chain.end()));
-    host->key = std::move(key);
+    host->certificatePem = certificateToPem(*chain.front());
+    for (std::size_t i = 1; i < chain.size(); ++i)
+        host->chainPems.push_back(certificateToPem(*chain[i]));
+    host->keyPem = privateKeyToPem(key);
     return host;
 }
 
-bool matchesHostname(X509& cert, const std::string& hostname)
+namespace {
+
+bool matchesName(std::string_view pattern, std::string_view host)
 {
-    return !hostname.empty() &&
-           X509_check_host(&cert, hostname.data(), hostname.size(), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
-                           nullptr) == 1;
+    if (pattern.starts_with("*.")) {
+        const auto dot = host.find('.');
+        return dot != std::string_view::npos && dot > 0 && host.substr(dot) == pattern.substr(1);
+    }
+    return pattern == host;
+}
+
+} // namespace
+
+bool matchesHostname(const CertificateDetails& details, const std::string& hostname)
+{
+    const std::string host = toLower(hostname);
+    if (host.empty())
+        return false;
+    bool hasDnsName = false;
+    for (const auto& name : details.subjectAlternativeNames) {
+        if (!name.starts_with("DNS:"))
+            continue;
+        hasDnsName = true;
+        if (matchesName(toLower(name.substr(4)), host))
+            return true;
+    }
+    return !hasDnsName && details.commonName != emptyCommonName && matchesName(toLower(details.commonName), host);
 }
 
 } // namespace certd

@@ -34,26 +34,29 @@ struct GenerationSettings {
 // InvalidArgument naming the first setting that is wrong.
 void validateGenerationSettings(const GenerationSettings& settings);
 
+// Plain text and numbers: what the service is given and what certd shows.
+// Holding no OpenSSL objects, a restart that only reads certificates back
+// never wakes OpenSSL's provider machinery (about 2 MB of resident code).
 struct HostCertificate {
     HostOrigin origin = HostOrigin::None;
     std::optional<GenerationSettings> generation; // for Generated
-    X509Ptr leaf;
-    std::vector<X509Ptr> chain; // issuers after the leaf, as served
-    EvpPkeyPtr key;
-    CertificateDetails details; // of the leaf
+    std::string certificatePem;                   // the leaf
+    std::vector<std::string> chainPems;           // its issuers, as served
+    std::string keyPem;                           // unencrypted PKCS#8
+    CertificateDetails details;                   // of the leaf
 
-    std::string certificatePem() const;
     std::string chainPem() const; // the leaf, then the chain
-    std::string keyPem() const;
 };
 
 using HostCertificatePtr = std::shared_ptr<const HostCertificate>;
 
-// Completes a certificate from its parts (details filled in).
+// A certificate from its parsed parts: chain[0] is the leaf.
 HostCertificatePtr makeHostCertificate(HostOrigin origin, std::optional<GenerationSettings> generation,
-                                       std::vector<X509Ptr> chain, EvpPkeyPtr key);
+                                       const std::vector<X509Ptr>& chain, EVP_PKEY& key);
 
-// Whether cert is valid for hostname (DNS names, wildcards, as browsers match).
-bool matchesHostname(X509& cert, const std::string& hostname);
+// Whether a certificate with these details is valid for hostname, as
+// browsers match: its DNS names (a "*" only as the whole leftmost label,
+// standing for exactly one label), or the Common Name when it has none.
+bool matchesHostname(const CertificateDetails& details, const std::string& hostname);
 
 } // namespace certd

@@ -1,9 +1,8 @@
 #include "host_certificate_store.h"
 
 #include "atomic_file.h"
-#include "certificate_input.h"
+#include "details_json.h"
 #include "error.h"
-#include "private_key_input.h"
 
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
@@ -39,19 +38,18 @@ GenerationSettings settingsFromJson(const Json& json)
 
 std::string toRecord(const HostCertificate& host)
 {
-    Json chain = Json::array();
-    for (const auto& cert : host.chain)
-        chain.push_back(certificateToPem(*cert));
     Json record{{"version", recordVersion},
                 {"origin", originName(host.origin)},
-                {"certificate", host.certificatePem()},
-                {"chain", chain},
-                {"privateKey", host.keyPem()}};
+                {"certificate", host.certificatePem},
+                {"chain", host.chainPems},
+                {"privateKey", host.keyPem},
+                {"details", detailsToJson(host.details)}};
     if (host.generation)
         record["generation"] = settingsToJson(*host.generation);
     return record.dump(2) + "\n";
 }
 
+// Reads back what toRecord wrote, without parsing any certificate.
 HostCertificatePtr fromRecord(const std::string& text)
 {
     const Json record = Json::parse(text);
@@ -60,16 +58,18 @@ HostCertificatePtr fromRecord(const std::string& text)
     const auto origin = record.at("origin").get<std::string>();
     if (origin != "generated" && origin != "uploaded")
         throw std::runtime_error("unknown origin " + origin);
-    std::vector<X509Ptr> chain;
-    chain.push_back(std::move(readFirstCertificate(asBytes(record.at("certificate").get<std::string>())).certificate));
-    for (const auto& pem : record.at("chain"))
-        chain.push_back(std::move(readFirstCertificate(asBytes(pem.get<std::string>())).certificate));
-    EvpPkeyPtr key = readPrivateKey(asBytes(record.at("privateKey").get<std::string>()));
-    std::optional<GenerationSettings> generation;
+    auto host = std::make_shared<HostCertificate>();
+    host->origin = origin == "generated" ? HostOrigin::Generated : HostOrigin::Uploaded;
+    record.at("certificate").get_to(host->certificatePem);
+    record.at("chain").get_to(host->chainPems);
+    record.at("privateKey").get_to(host->keyPem);
+    host->details = detailsFromJson(record.at("details"));
     if (record.contains("generation"))
-        generation = settingsFromJson(record.at("generation"));
-    return makeHostCertificate(origin == "generated" ? HostOrigin::Generated : HostOrigin::Uploaded,
-                               std::move(generation), std::move(chain), std::move(key));
+        host->generation = settingsFromJson(record.at("generation"));
+    if (!host->certificatePem.starts_with("-----BEGIN CERTIFICATE-----") ||
+        !host->keyPem.starts_with("-----BEGIN PRIVATE KEY-----"))
+        throw std::runtime_error("no certificate or key in it");
+    return host;
 }
 
 // Writes contents unless the file already holds exactly that; either way
@@ -133,8 +133,8 @@ void HostCertificateStore::deliver(const HostCertificate& host) const
     const auto& group = settings_.keyGroup;
     ensureDirectory(settings_.directory, group ? 0750 : 0700, group ? group : std::optional<gid_t>(0));
     const auto secret = group ? FileOptions::durableFile(0640, group) : FileOptions::durableFile(0600, 0);
-    writeIfDifferent(settings_.privateKeyPath(), host.keyPem(), secret);
-    writeIfDifferent(settings_.certificatePath(), host.certificatePem(), FileOptions::durableFile(0644, 0));
+    writeIfDifferent(settings_.privateKeyPath(), host.keyPem, secret);
+    writeIfDifferent(settings_.certificatePath(), host.certificatePem, FileOptions::durableFile(0644, 0));
     writeIfDifferent(settings_.chainPath(), host.chainPem(), FileOptions::durableFile(0644, 0));
 }
 

@@ -292,6 +292,25 @@ TEST_F(CaStoreDbusTest, StartupKeepsExpiredCasAndSkipsCorruptFiles)
     EXPECT_THAT(certd_->log(), HasSubstr("corrupt.pem"));
 }
 
+TEST_F(CaStoreDbusTest, AStoreThatCannotBeWrittenIsAnInternalErrorNamingThePath)
+{
+    const auto kept = makeCa("Already stored");
+    import(kept);
+    // The store directory replaced by a file: nothing can be written into it.
+    const auto aside = dir_ / "ca-aside";
+    std::filesystem::rename(caStore(), aside);
+    writeTextFile(caStore(), "not a directory");
+    const auto importIt = [&] { import(makeCa("Cannot be stored")); };
+    EXPECT_EQ(errorNameOf(importIt), "org.certd.Certd1.Error.Internal");
+    EXPECT_THAT(errorMessageOf(importIt), HasSubstr(caStore().string()));
+    EXPECT_THAT(caPaths(), UnorderedElementsAre(caPath(kept))); // nothing half-published
+    // Repaired, the store works again and has lost nothing.
+    std::filesystem::remove(caStore());
+    std::filesystem::rename(aside, caStore());
+    manager_->Reload();
+    EXPECT_THAT(caPaths(), UnorderedElementsAre(caPath(kept)));
+}
+
 TEST_F(CaStoreDbusTest, SigtermEndsCertdCleanly)
 {
     stop(); // asserts exit status 0

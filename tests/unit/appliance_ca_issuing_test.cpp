@@ -38,9 +38,10 @@ TEST(ApplianceCa, IsCreatedOnceAsAPathLengthZeroCaAndKeptPrivate)
     TempDir dir;
     const auto file = dir / "appliance-ca.pem";
     const auto ca = ApplianceCa::loadOrCreate(file, {"Test Appliance CA", KeyType::EcP384}, now());
-    EXPECT_TRUE(ca.wasCreated());
+    EXPECT_TRUE(ca->wasCreated());
     EXPECT_EQ(modeOf(file), 0600u);
-    X509& cert = ca.certificate();
+    const auto parsed = readFirstCertificate(asBytes(ca->certificatePem()));
+    X509& cert = *parsed.certificate;
     const auto details = describeCertificate(cert);
     EXPECT_EQ(details.commonName, "Test Appliance CA");
     EXPECT_EQ(details.keyType, "EC P-384");
@@ -54,15 +55,16 @@ TEST(ApplianceCa, IsCreatedOnceAsAPathLengthZeroCaAndKeptPrivate)
     EXPECT_LE(details.notBefore, now());
 
     const auto again = ApplianceCa::loadOrCreate(file, {"Other name", KeyType::Rsa2048}, now());
-    EXPECT_FALSE(again.wasCreated());
-    EXPECT_EQ(again.certificatePem(), ca.certificatePem());
+    EXPECT_FALSE(again->wasCreated());
+    EXPECT_EQ(again->certificatePem(), ca->certificatePem());
+    EXPECT_EQ(again->issue(settingsFor("after.reload"), now())->details.issuerCommonName, "Test Appliance CA");
 }
 
 TEST(ApplianceCa, DefaultNameIsTheHostsAndKeyTypeIsHonoured)
 {
     TempDir dir;
     const auto ca = ApplianceCa::loadOrCreate(dir / "ca.pem", {"", KeyType::Rsa2048}, now());
-    const auto details = describeCertificate(ca.certificate());
+    const auto details = describeCertificate(*readFirstCertificate(asBytes(ca->certificatePem())).certificate);
     EXPECT_EQ(details.commonName, currentHostname() + " Appliance CA");
     EXPECT_EQ(details.keyType, "RSA 2048");
 }
@@ -79,7 +81,7 @@ TEST(ApplianceCa, SubjectAlternativeNames)
 class IssuedCertificate : public ::testing::Test {
 protected:
     TempDir dir;
-    ApplianceCa ca = ApplianceCa::loadOrCreate(dir / "ca.pem", {"Issuing CA", KeyType::EcP256}, now());
+    std::unique_ptr<ApplianceCa> ca = ApplianceCa::loadOrCreate(dir / "ca.pem", {"Issuing CA", KeyType::EcP256}, now());
 };
 
 TEST_F(IssuedCertificate, IsAServerCertificateForTheHostname)
@@ -87,8 +89,9 @@ TEST_F(IssuedCertificate, IsAServerCertificateForTheHostname)
     auto settings = settingsFor("Probe.Example.com");
     settings.additionalNames = {"192.0.2.7"};
     settings.validityDays = 90;
-    const auto host = ca.issue(settings, now());
-    X509& leaf = *host->leaf;
+    const auto host = ca->issue(settings, now());
+    const auto parsedLeaf = readFirstCertificate(asBytes(host->certificatePem));
+    X509& leaf = *parsedLeaf.certificate;
     EXPECT_EQ(host->origin, HostOrigin::Generated);
     EXPECT_EQ(host->details.commonName, "probe.example.com");
     EXPECT_THAT(host->details.subjectAlternativeNames,
@@ -101,16 +104,16 @@ TEST_F(IssuedCertificate, IsAServerCertificateForTheHostname)
     EXPECT_LE(host->details.notBefore, now());
     EXPECT_LE(host->details.notAfter, now() + 90 * day);
     EXPECT_GT(host->details.notAfter, now() + 89 * day);
-    EXPECT_TRUE(host->chain.empty());
-    EXPECT_TRUE(matchesHostname(leaf, "probe.example.com"));
+    EXPECT_TRUE(host->chainPems.empty());
+    EXPECT_TRUE(matchesHostname(host->details, "probe.example.com"));
 
     // Serial: positive and at least 64 bits.
     BignumPtr serial(ASN1_INTEGER_to_BN(X509_get0_serialNumber(&leaf), nullptr));
     EXPECT_FALSE(BN_is_negative(serial.get()));
     EXPECT_GE(BN_num_bits(serial.get()), 64);
 
-    test::writeTextFile(dir / "issuing-ca.pem", ca.certificatePem());
-    test::writeTextFile(dir / "leaf.pem", host->certificatePem());
+    test::writeTextFile(dir / "issuing-ca.pem", ca->certificatePem());
+    test::writeTextFile(dir / "leaf.pem", host->certificatePem);
     const auto verify = test::runCommand({"openssl", "verify", "-CAfile", (dir / "issuing-ca.pem").string(), "-purpose",
                                           "sslserver", "-verify_hostname", "probe", (dir / "leaf.pem").string()});
     EXPECT_EQ(verify.exitCode, 0) << verify.out << verify.err;
@@ -120,24 +123,25 @@ TEST_F(IssuedCertificate, RsaKeysAlsoAllowKeyEncipherment)
 {
     auto settings = settingsFor("rsa.example");
     settings.keyType = KeyType::Rsa2048;
-    const auto host = ca.issue(settings, now());
+    const auto host = ca->issue(settings, now());
     EXPECT_EQ(host->details.keyType, "RSA 2048");
-    EXPECT_EQ(X509_get_key_usage(host->leaf.get()), static_cast<uint32_t>(KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT));
+    const auto leaf = readFirstCertificate(asBytes(host->certificatePem));
+    EXPECT_EQ(X509_get_key_usage(leaf.certificate.get()), static_cast<uint32_t>(KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT));
 }
 
 TEST_F(IssuedCertificate, NeverOutlivesTheCa)
 {
     auto settings = settingsFor("late.example");
     settings.validityDays = 825;
-    const auto caNotAfter = describeCertificate(ca.certificate()).notAfter;
-    const auto host = ca.issue(settings, caNotAfter - 10 * day); // late in the CA's life
+    const auto caNotAfter = describeCertificate(*readFirstCertificate(asBytes(ca->certificatePem())).certificate).notAfter;
+    const auto host = ca->issue(settings, caNotAfter - 10 * day); // late in the CA's life
     EXPECT_EQ(host->details.notAfter, caNotAfter);
 }
 
 TEST_F(IssuedCertificate, SerialsDiffer)
 {
-    const auto a = ca.issue(settingsFor("a.example"), now());
-    const auto b = ca.issue(settingsFor("a.example"), now());
+    const auto a = ca->issue(settingsFor("a.example"), now());
+    const auto b = ca->issue(settingsFor("a.example"), now());
     EXPECT_NE(a->details.serialNumber, b->details.serialNumber);
 }
 

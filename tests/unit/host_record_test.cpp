@@ -1,4 +1,5 @@
 #include "appliance_ca.h"
+#include "certificate_details.h"
 #include "error.h"
 #include "host_certificate_store.h"
 #include "temp_dir.h"
@@ -46,11 +47,11 @@ protected:
         settings.additionalNames = {"10.1.2.3"};
         settings.keyType = KeyType::EcP384;
         settings.validityDays = 100;
-        return ca.issue(settings, now());
+        return ca->issue(settings, now());
     }
 
     TempDir dir;
-    ApplianceCa ca = ApplianceCa::loadOrCreate(dir / "ca.pem", {"Record CA", KeyType::EcP256}, now());
+    std::unique_ptr<ApplianceCa> ca = ApplianceCa::loadOrCreate(dir / "ca.pem", {"Record CA", KeyType::EcP256}, now());
 };
 
 TEST_F(HostRecordTest, SavedCertificatesLoadBackCompletely)
@@ -71,7 +72,8 @@ TEST_F(HostRecordTest, SavedCertificatesLoadBackCompletely)
     EXPECT_EQ(loaded->generation->validityDays, 100u);
     EXPECT_EQ(loaded->generation->additionalNames, std::vector<std::string>{"10.1.2.3"});
     EXPECT_EQ(loaded->details.fingerprint, host->details.fingerprint);
-    EXPECT_EQ(loaded->keyPem(), host->keyPem());
+    EXPECT_EQ(loaded->keyPem, host->keyPem);
+    EXPECT_EQ(loaded->details.subjectAlternativeNames, host->details.subjectAlternativeNames);
 }
 
 TEST_F(HostRecordTest, UploadedChainsLoadBackInOrder)
@@ -90,9 +92,7 @@ TEST_F(HostRecordTest, UploadedChainsLoadBackInOrder)
     std::vector<X509Ptr> chain;
     chain.push_back(shareCertificate(*leaf.cert));
     chain.push_back(shareCertificate(*intermediate.cert));
-    EvpPkeyPtr key(leaf.key.get());
-    EVP_PKEY_up_ref(key.get());
-    const auto host = makeHostCertificate(HostOrigin::Uploaded, std::nullopt, std::move(chain), std::move(key));
+    const auto host = makeHostCertificate(HostOrigin::Uploaded, std::nullopt, chain, *leaf.key);
 
     const auto store = storeWith(std::nullopt);
     store.save(*host);
@@ -190,14 +190,25 @@ TEST(GenerationSettings, AreValidated)
 TEST(HostnameMatching, FollowsBrowserRules)
 {
     test::CertificateSpec spec;
+    spec.subject = {{"CN", "cn-only.example"}};
     spec.basicConstraints = "CA:FALSE";
-    spec.subjectAltName = "DNS:probe.example.com,DNS:*.apps.example.com";
-    const auto cert = test::makeCertificate(spec);
-    EXPECT_TRUE(matchesHostname(*cert.cert, "probe.example.com"));
-    EXPECT_TRUE(matchesHostname(*cert.cert, "web.apps.example.com"));
-    EXPECT_FALSE(matchesHostname(*cert.cert, "a.b.apps.example.com"));
-    EXPECT_FALSE(matchesHostname(*cert.cert, "other.example.com"));
-    EXPECT_FALSE(matchesHostname(*cert.cert, ""));
+    spec.subjectAltName = "DNS:probe.example.com,DNS:*.apps.example.com,IP:192.0.2.1";
+    const auto details = describeCertificate(*test::makeCertificate(spec).cert);
+    EXPECT_TRUE(matchesHostname(details, "probe.example.com"));
+    EXPECT_TRUE(matchesHostname(details, "Probe.Example.COM"));
+    EXPECT_TRUE(matchesHostname(details, "web.apps.example.com"));
+    EXPECT_FALSE(matchesHostname(details, "apps.example.com"));
+    EXPECT_FALSE(matchesHostname(details, "a.b.apps.example.com"));
+    EXPECT_FALSE(matchesHostname(details, "other.example.com"));
+    EXPECT_FALSE(matchesHostname(details, "cn-only.example")); // the Common Name does not count beside DNS names
+    EXPECT_FALSE(matchesHostname(details, ""));
+
+    test::CertificateSpec legacy; // no DNS names: the Common Name counts
+    legacy.subject = {{"CN", "legacy.example"}};
+    legacy.basicConstraints = "CA:FALSE";
+    const auto legacyDetails = describeCertificate(*test::makeCertificate(legacy).cert);
+    EXPECT_TRUE(matchesHostname(legacyDetails, "legacy.example"));
+    EXPECT_FALSE(matchesHostname(legacyDetails, "other.example"));
     EXPECT_EQ(originName(HostOrigin::None), "none");
     EXPECT_EQ(originName(HostOrigin::Uploaded), "uploaded");
 }
