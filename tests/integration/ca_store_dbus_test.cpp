@@ -6,6 +6,9 @@
 #include <gmock/gmock.h>
 
 #include <csignal>
+#include <future>
+#include <set>
+#include <thread>
 #include <sys/wait.h>
 
 namespace certd::test {
@@ -20,6 +23,16 @@ const std::vector<std::string> caPropertyNames = {
     "NotAfter",   "Fingerprint", "SelfSigned", "KeyType", "SignatureAlgorithm", "PathLength"};
 
 class CaStoreDbusTest : public CertdFixture {};
+
+// Names in directory, leaving out hidden ones (temporary files).
+std::vector<std::string> visibleFiles(const std::filesystem::path& directory)
+{
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(directory))
+        if (!entry.path().filename().string().starts_with('.'))
+            names.push_back(entry.path().filename().string());
+    return names;
+}
 
 TEST_F(CaStoreDbusTest, InspectShowsEveryPropertyAndStoresNothing)
 {
@@ -243,6 +256,52 @@ TEST_F(CaStoreDbusTest, AnAcknowledgedImportSurvivesKillNine)
     start();
     EXPECT_THAT(caPaths(), UnorderedElementsAre(caPath(ca)));
     EXPECT_FALSE(std::filesystem::exists(caStore() / ".deadbeef.pem.0123456789abcdef.tmp"));
+}
+
+TEST_F(CaStoreDbusTest, KillNineDuringImportsAlwaysLeavesAConsistentStore)
+{
+    std::set<std::string> acknowledged;
+    for (int round = 0; round < 6; ++round) {
+        // Imports from a connection of their own, until certd dies under them;
+        // the plug is pulled once a different number has landed each round.
+        const int killAfter = 3 + 9 * round;
+        std::promise<void> reached;
+        auto importer = std::async(std::launch::async, [&, round] {
+            auto connection = bus_.connect();
+            ManagerProxy manager(*connection);
+            std::vector<std::string> done;
+            for (int i = 0; i < 400; ++i) {
+                const auto ca = makeCa("Round " + std::to_string(round) + " CA " + std::to_string(i));
+                try {
+                    manager.ImportCACertificate(toByteVector(ca.pem()));
+                } catch (const sdbus::Error&) {
+                    break; // certd is gone
+                }
+                done.push_back(caPath(ca));
+                if (static_cast<int>(done.size()) == killAfter)
+                    reached.set_value();
+            }
+            return done;
+        });
+        ASSERT_EQ(reached.get_future().wait_for(30s), std::future_status::ready);
+        certd_->kill9(); // while the next imports are under way
+        for (const auto& path : importer.get())
+            acknowledged.insert(path);
+        start();
+
+        const auto published = caPaths();
+        const std::set<std::string> present(published.begin(), published.end());
+        for (const auto& path : acknowledged)
+            EXPECT_TRUE(present.contains(path)) << "lost an acknowledged import: " << path;
+        // Every file in the store is a complete certificate that certd lists.
+        std::size_t files = 0;
+        for (const auto& entry : std::filesystem::directory_iterator(caStore()))
+            files += !entry.path().filename().string().starts_with('.');
+        EXPECT_EQ(files, published.size());
+        EXPECT_THAT(certd_->log(), ::testing::Not(HasSubstr("Skipped a file"))) << "round " << round;
+        EXPECT_EQ(visibleFiles(manager_->TrustDirectory()).size(), published.size());
+    }
+    EXPECT_GT(acknowledged.size(), 0u);
 }
 
 TEST_F(CaStoreDbusTest, ReloadPicksUpChangesOnDisk)
