@@ -113,7 +113,8 @@ double opensslRehashMs(const Pools& pools, std::size_t count)
 std::vector<Row> startupAndReloadRows(const Pools& pools, std::size_t count)
 {
     const double rehash = opensslRehashMs(pools, count);
-    Running running(pools, count); // the first start builds the trust outputs
+    Running running(pools, count); // the first start parses everything and builds the outputs
+    const double first = running.startMs;
     std::vector<double> warm, cold, reload;
     for (int i = 0; i < 5; ++i) {
         running.start();
@@ -138,7 +139,8 @@ std::vector<Row> startupAndReloadRows(const Pools& pools, std::size_t count)
         return Row{what, value, "ms", "openssl rehash, same " + n + " files", rehash, "< 1000 ms, <= baseline",
                    value < 1000 && value <= rehash};
     };
-    return {row("Start-up to READY=1, " + n + " stored", median(warm)),
+    return {row("First start ever (nothing cached), " + n + " stored", first),
+            row("Start-up to READY=1, " + n + " stored", median(warm)),
             row("Start-up, trust outputs missing, " + n + " stored", median(cold)),
             row("Reload() picking up 100 new files, " + n + " stored", median(reload))};
 }

@@ -7,9 +7,11 @@
 #include "error.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <map>
 #include <set>
+#include <thread>
 
 namespace certd {
 namespace {
@@ -52,6 +54,7 @@ StoredCaPtr fromCache(std::string& contents, const Candidate& candidate, const D
     stored->file = candidate.file;
     stored->stamp = candidate.stamp;
     stored->pem = std::move(contents);
+    stored->fileIsPem = true;
     stored->details = cached->details;
     stored->subjectHash = cached->subjectHash;
     return stored;
@@ -65,7 +68,9 @@ StoredCaPtr readStoredCa(const Candidate& candidate, const DetailsCache& cache)
     CertificateInput input = readFirstCertificate(asBytes(contents));
     requireWellFormedExtensions(*input.certificate);
     requireCaCertificate(*input.certificate);
-    return makeStoredCa(*input.certificate, candidate.file, candidate.stamp);
+    auto stored = makeStoredCa(*input.certificate, candidate.file, candidate.stamp);
+    stored->fileIsPem = stored->pem == contents;
+    return stored;
 }
 
 } // namespace
@@ -95,33 +100,79 @@ CaStore::CaStore(std::filesystem::path directory)
 {
 }
 
+namespace {
+
+struct ReadOutcome {
+    StoredCaPtr stored;
+    std::string problem;
+};
+
+// Reads candidates whose stamp is unknown; parsing a certificate costs
+// ~130 us with OpenSSL 3.0, so a first start spreads it over every core.
+std::vector<ReadOutcome> readAll(const std::vector<Candidate>& candidates, const DetailsCache& cache)
+{
+    std::vector<ReadOutcome> outcomes(candidates.size());
+    const auto readOne = [&](std::size_t i) {
+        try {
+            outcomes[i].stored = readStoredCa(candidates[i], cache);
+        } catch (const Error& error) {
+            outcomes[i].problem = candidates[i].file.string() + ": " + error.what();
+        }
+    };
+    const std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()),
+                                                      candidates.size() / 64 + 1);
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+        for (std::size_t i; (i = next.fetch_add(1)) < candidates.size();)
+            readOne(i);
+    };
+    std::vector<std::thread> helpers;
+    for (std::size_t t = 1; t < threads; ++t)
+        helpers.emplace_back(work);
+    work();
+    for (auto& helper : helpers)
+        helper.join();
+    return outcomes;
+}
+
+} // namespace
+
 CaStoreScan CaStore::scan(const std::vector<StoredCaPtr>& known, const DetailsCache& cache) const
 {
     std::map<std::filesystem::path, const StoredCaPtr*> knownByFile;
     for (const auto& stored : known)
         knownByFile[stored->file] = &stored;
 
+    // Files unchanged since they were read are taken as they are.
+    const auto candidates = listCandidates(directory_);
+    std::vector<ReadOutcome> outcomes(candidates.size());
+    std::vector<Candidate> unknown;
+    std::vector<std::size_t> unknownIndex;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        const auto previous = knownByFile.find(candidates[i].file);
+        if (previous != knownByFile.end() && (*previous->second)->stamp == candidates[i].stamp) {
+            outcomes[i].stored = *previous->second;
+        } else {
+            unknown.push_back(candidates[i]);
+            unknownIndex.push_back(i);
+        }
+    }
+    auto read = readAll(unknown, cache);
+    for (std::size_t k = 0; k < read.size(); ++k)
+        outcomes[unknownIndex[k]] = std::move(read[k]);
+
     CaStoreScan result;
     std::set<std::string> fingerprints;
-    for (const auto& candidate : listCandidates(directory_)) {
-        StoredCaPtr stored;
-        const auto previous = knownByFile.find(candidate.file);
-        if (previous != knownByFile.end() && (*previous->second)->stamp == candidate.stamp) {
-            stored = *previous->second;
-        } else {
-            try {
-                stored = readStoredCa(candidate, cache);
-            } catch (const Error& error) {
-                result.problems.push_back(candidate.file.string() + ": " + error.what());
-                continue;
-            }
-        }
-        if (!fingerprints.insert(stored->fingerprint()).second) {
-            result.problems.push_back(candidate.file.string() +
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        auto& outcome = outcomes[i];
+        if (!outcome.stored) {
+            result.problems.push_back(std::move(outcome.problem));
+        } else if (!fingerprints.insert(outcome.stored->fingerprint()).second) {
+            result.problems.push_back(candidates[i].file.string() +
                                       ": the same certificate is stored in another file; ignored");
-            continue;
+        } else {
+            result.certificates.push_back(std::move(outcome.stored));
         }
-        result.certificates.push_back(std::move(stored));
     }
     return result;
 }
@@ -130,6 +181,7 @@ StoredCaPtr CaStore::add(X509& cert) const
 {
     const auto file = directory_ / (sha256Fingerprint(cert) + ".pem");
     auto stored = makeStoredCa(cert, file, {});
+    stored->fileIsPem = true;
     writeFileAtomically(file, stored->pem, FileOptions::durableFile(0644));
     struct stat status{};
     if (::stat(file.c_str(), &status) != 0)

@@ -4,6 +4,7 @@
 #include "certificate_input.h"
 #include "error.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,6 +25,22 @@ std::string contentsOf(const std::filesystem::path& entry)
     } catch (const Error&) {
         return {};
     }
+}
+
+// Links target as entry, replacing what is there; false when the file
+// system cannot (another device, hard links not allowed): then copy.
+bool linkAtomically(const std::filesystem::path& target, const std::filesystem::path& entry)
+{
+    if (::link(target.c_str(), entry.c_str()) == 0)
+        return true;
+    if (errno != EEXIST)
+        return false;
+    const auto temporary = entry.parent_path() / ("." + entry.filename().string() + ".link.tmp");
+    ::unlink(temporary.c_str());
+    if (::link(target.c_str(), temporary.c_str()) == 0 && ::rename(temporary.c_str(), entry.c_str()) == 0)
+        return true;
+    ::unlink(temporary.c_str());
+    return false;
 }
 
 } // namespace
@@ -61,8 +78,20 @@ std::filesystem::path HashedDirectory::entryPath(unsigned long hash, std::size_t
 
 void HashedDirectory::writeEntry(const StoredCa& stored, std::size_t index) const
 {
-    writeFileAtomically(entryPath(stored.subjectHash, index), stored.pem,
-                        FileOptions::rebuiltAtStart(0644));
+    const auto entry = entryPath(stored.subjectHash, index);
+    if (stored.fileIsPem && linkAtomically(stored.file, entry))
+        return;
+    writeFileAtomically(entry, stored.pem, FileOptions::rebuiltAtStart(0644));
+}
+
+bool HashedDirectory::holds(const std::filesystem::path& entry, const StoredCa& stored) const
+{
+    struct stat status{};
+    if (::stat(entry.c_str(), &status) != 0)
+        return false;
+    if (stored.fileIsPem && status.st_ino == stored.stamp.inode && status.st_dev == stored.stamp.device)
+        return true;
+    return contentsOf(entry) == stored.pem;
 }
 
 void HashedDirectory::rebuild(const std::vector<std::shared_ptr<const StoredCa>>& certificates)
@@ -89,9 +118,8 @@ void HashedDirectory::rebuild(const std::vector<std::shared_ptr<const StoredCa>>
             wanted.insert(entry);
             if (!existing.contains(entry))
                 continue;
-            const std::string contents = contentsOf(entry);
             const auto match = std::find_if(unplaced.begin(), unplaced.end(),
-                                            [&](const StoredCa* stored) { return stored->pem == contents; });
+                                            [&](const StoredCa* stored) { return holds(entry, *stored); });
             if (match != unplaced.end()) {
                 slots[index] = (*match)->fingerprint();
                 unplaced.erase(match);

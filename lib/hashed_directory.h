@@ -3,11 +3,13 @@
 // entries up as hash.0, hash.1, ... and stops at the first gap, so numbers
 // stay dense: removing an entry moves the last one of its hash into the gap.
 //
-// Entries are regular files written by certd (not links into the store), so
-// consumers need no access to the store, and a store file in DER or holding
-// several certificates still yields exactly the validated certificate. They
-// are derived data: written atomically but not fsynced, and compared with
-// the store by rebuild() at every start.
+// An entry is a hard link to the store file when that file holds exactly
+// the certificate's PEM (every file certd wrote): one directory operation to
+// create, and checked by inode without reading it. Other store files (DER,
+// or several certificates) get a copy holding just the validated
+// certificate. Either way consumers need no access to the store directory.
+// Entries are derived data: created atomically but not fsynced, and
+// checked against the store by rebuild() at every start.
 #pragma once
 
 #include "stored_ca.h"
@@ -36,6 +38,8 @@ public:
 private:
     std::filesystem::path entryPath(unsigned long hash, std::size_t index) const;
     void writeEntry(const StoredCa& stored, std::size_t index) const;
+    // Whether entry is (a link to, or a copy of) stored's certificate.
+    bool holds(const std::filesystem::path& entry, const StoredCa& stored) const;
 
     std::filesystem::path directory_;
     // subject hash -> fingerprints; the position is the entry's number N.

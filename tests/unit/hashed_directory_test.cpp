@@ -1,4 +1,5 @@
 #include "ca_store.h"
+#include "details_cache.h"
 #include "hashed_directory.h"
 #include "pem.h"
 #include "process.h"
@@ -123,6 +124,51 @@ TEST(HashedDirectory, RebuildDropsEntriesOfRemovedCertificatesWithoutGaps)
     EXPECT_EQ(test::readTextFile(dir / entryName(cas[0], 0)), cas[2]->pem);
     EXPECT_FALSE(std::filesystem::exists(dir / entryName(cas[0], 1)));
     EXPECT_FALSE(std::filesystem::exists(dir / entryName(cas[0], 2)));
+}
+
+TEST(HashedDirectory, LinksToStoreFilesThatHoldJustThePem)
+{
+    TempDir dir;
+    std::filesystem::create_directories(dir / "store");
+    std::filesystem::create_directories(dir / "hashed");
+    const CaStore store(dir / "store");
+    const auto ca = test::makeCa("Linked");
+    const auto stored = store.add(*ca.cert);
+    ASSERT_TRUE(stored->fileIsPem);
+
+    HashedDirectory hashed(dir / "hashed");
+    hashed.add(*stored);
+    const auto entry = dir / "hashed" / entryName(stored, 0);
+    EXPECT_EQ(inodeOf(entry), inodeOf(stored->file));
+    EXPECT_EQ(test::readTextFile(entry), ca.pem());
+
+    // A rebuild keeps the link as it is ...
+    HashedDirectory again(dir / "hashed");
+    again.rebuild({stored});
+    EXPECT_EQ(inodeOf(entry), inodeOf(stored->file));
+    // ... and replaces a stale copy by the link.
+    std::filesystem::remove(entry);
+    test::writeTextFile(entry, "stale");
+    again.rebuild({stored});
+    EXPECT_EQ(inodeOf(entry), inodeOf(stored->file));
+}
+
+TEST(HashedDirectory, CopiesCertificatesFromFilesThatHoldMore)
+{
+    TempDir dir;
+    std::filesystem::create_directories(dir / "store");
+    std::filesystem::create_directories(dir / "hashed");
+    const auto ca = test::makeCa("First of two");
+    test::writeTextFile(dir / "store" / "bundle.pem", ca.pem() + test::makeCa("Second of two").pem());
+    const auto scan = CaStore(dir / "store").scan({}, {});
+    ASSERT_EQ(scan.certificates.size(), 1u);
+    EXPECT_FALSE(scan.certificates[0]->fileIsPem);
+
+    HashedDirectory hashed(dir / "hashed");
+    hashed.rebuild(scan.certificates);
+    const auto entry = dir / "hashed" / entryName(scan.certificates[0], 0);
+    EXPECT_NE(inodeOf(entry), inodeOf(dir / "store" / "bundle.pem"));
+    EXPECT_EQ(test::readTextFile(entry), ca.pem()); // only the validated certificate
 }
 
 TEST(HashedDirectory, OpensslVerifiesAgainstIt)
