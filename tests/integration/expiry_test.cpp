@@ -17,7 +17,18 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
 
-constexpr const char* libfaketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+// Debian's libfaketime (package faketime), in its multiarch directory; the
+// MT variant, since certd has threads.
+std::string libfaketime()
+{
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator("/usr/lib", error)) {
+        const auto candidate = entry.path() / "faketime" / "libfaketimeMT.so.1";
+        if (std::filesystem::exists(candidate, error))
+            return candidate.string();
+    }
+    return {};
+}
 
 TestCertificate caExpiringIn(const std::string& name, std::int64_t seconds)
 {
@@ -54,9 +65,12 @@ protected:
     CertdOptions options() override
     {
         auto result = CertdFixture::options();
-        if (!fakeOffset_.empty())
-            result.extraEnvironment = {std::string("LD_PRELOAD=") + libfaketime, "FAKETIME=" + fakeOffset_,
+        if (!fakeOffset_.empty()) {
+            const auto library = libfaketime();
+            EXPECT_FALSE(library.empty()) << "libfaketimeMT.so.1 not found: is the faketime package installed?";
+            result.extraEnvironment = {"LD_PRELOAD=" + library, "FAKETIME=" + fakeOffset_,
                                        "FAKETIME_DONT_FAKE_MONOTONIC=1"};
+        }
         return result;
     }
 
