@@ -407,6 +407,20 @@ TEST_F(CaStoreLifecycleTest, ASecondCertdCannotTakeTheName)
     EXPECT_THAT(second.err, HasSubstr("org.certd.Certd1"));
 }
 
+TEST_F(CaStoreLifecycleTest, SessionFlagUsesTheSessionBus)
+{
+    TestBus bus;
+    // The system bus address leads nowhere: only the session bus can work.
+    CertdProcess certd(bus, {dir_ / "state", {}, {"--session"},
+                             {"DBUS_SESSION_BUS_ADDRESS=" + bus.address(),
+                              "DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent/system_bus_socket"},
+                             {}});
+    auto connection = bus.connect();
+    ManagerProxy manager(*connection);
+    EXPECT_FALSE(manager.Version().empty());
+    EXPECT_THAT(certd.log(), HasSubstr("on the session bus"));
+}
+
 TEST_F(CaStoreLifecycleTest, InvalidConfigurationStopsStartupNamingFileLineAndKey)
 {
     TestBus bus;

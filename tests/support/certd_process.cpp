@@ -72,7 +72,12 @@ std::vector<std::string> certdCommand(const CertdOptions& options, const std::fi
 std::vector<std::string> certdEnvironment(const TestBus& bus, const CertdOptions& options)
 {
     std::vector<std::string> environment{bus.systemBusEnvironment(), "JOURNAL_STREAM="};
-    environment.insert(environment.end(), options.extraEnvironment.begin(), options.extraEnvironment.end());
+    for (const auto& variable : options.extraEnvironment) {
+        // A test's own setting replaces the default of the same name.
+        const auto name = variable.substr(0, variable.find('=') + 1);
+        std::erase_if(environment, [&](const std::string& existing) { return existing.starts_with(name); });
+        environment.push_back(variable);
+    }
     return environment;
 }
 
