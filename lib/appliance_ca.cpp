@@ -7,6 +7,7 @@
 #include "error.h"
 #include "hostname.h"
 #include "private_key_input.h"
+#include "text.h"
 
 #include <algorithm>
 
@@ -19,8 +20,9 @@ constexpr std::int64_t day = 24 * hour;
 ApplianceCaSettings withDefaults(ApplianceCaSettings settings)
 {
     if (settings.commonName.empty()) {
+        // X.509 allows 64 characters in a Common Name: " Appliance CA" takes 13.
         const auto host = currentHostname();
-        settings.commonName = (host.empty() ? std::string("certd") : host) + " Appliance CA";
+        settings.commonName = (host.empty() ? std::string("certd") : host.substr(0, 51)) + " Appliance CA";
     }
     return settings;
 }
@@ -41,7 +43,7 @@ std::vector<std::string> subjectAlternativeNamesFor(const GenerationSettings& se
     if (auto shortForm = shortName(names.front()); !shortForm.empty())
         names.push_back(shortForm);
     for (const auto& name : settings.additionalNames)
-        names.push_back(isIpAddress(name) ? name : toLower(name));
+        names.push_back(isIpAddress(name) ? canonicalIpAddress(name) : toLower(name));
     std::vector<std::string> unique;
     for (const auto& name : names)
         if (std::find(unique.begin(), unique.end(), name) == unique.end())
@@ -102,14 +104,24 @@ const ApplianceCa::Parsed& ApplianceCa::parsed() const
 HostCertificatePtr ApplianceCa::issue(const GenerationSettings& settings, std::int64_t now) const
 {
     X509& caCert = *parsed().cert;
+    const std::int64_t caNotAfter = toUnixTime(*X509_get0_notAfter(&caCert));
+    if (now + day > caNotAfter)
+        throw Error(ErrorCode::Internal, "The appliance CA expires on " + formatUtcTime(caNotAfter) +
+                                             " and can no longer issue certificates; move " +
+                                             "private/appliance-ca.pem aside and restart certd to create a new one");
     EvpPkeyPtr key = generateKey(settings.keyType);
     const bool rsa = EVP_PKEY_get_base_id(key.get()) == EVP_PKEY_RSA;
     const std::int64_t notBefore = now - hour;
-    const std::int64_t notAfter = std::min<std::int64_t>(notBefore + settings.validityDays * day,
-                                                         toUnixTime(*X509_get0_notAfter(&caCert)));
+    const std::int64_t notAfter = std::min<std::int64_t>(notBefore + settings.validityDays * day, caNotAfter);
+    // X.509 limits a Common Name to 64 characters; longer names live in the
+    // Subject Alternative Names only, which is all browsers look at anyway.
+    const std::string hostname = toLower(settings.hostname);
+    std::vector<std::pair<std::string, std::string>> subject;
+    if (hostname.size() <= 64)
+        subject.emplace_back("CN", hostname);
     std::vector<X509Ptr> chain;
     chain.push_back(CertificateBuilder()
-                        .subject({{"CN", toLower(settings.hostname)}})
+                        .subject(subject)
                         .validity(notBefore, notAfter)
                         .publicKey(*key)
                         .issuer(caCert)

@@ -51,8 +51,8 @@ Section serviceSection(const std::string& service)
     return {
         {"Directory",
          [service](Config& config, const std::string& value) {
-             if (!std::filesystem::path(value).is_absolute())
-                 throw InvalidValue{"must be an absolute path"};
+             if (!value.empty() && !std::filesystem::path(value).is_absolute())
+                 throw InvalidValue{"must be an absolute path (or empty for the default)"};
              config.services[service].directory = value;
          }},
         {"KeyGroup",

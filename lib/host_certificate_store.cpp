@@ -107,7 +107,10 @@ HostCertificatePtr HostCertificateStore::load(std::string& problem) const
     } catch (const std::exception& failure) {
         problem = "The certificate record " + recordFile_.string() + " is damaged (" + failure.what() + ")";
     }
-    const auto aside = recordFile_.string() + ".damaged";
+    // A name not taken yet: an earlier damaged record is evidence too.
+    auto aside = recordFile_.string() + ".damaged";
+    for (int n = 1; std::filesystem::exists(aside, error); ++n)
+        aside = recordFile_.string() + ".damaged." + std::to_string(n);
     try {
         renameDurably(recordFile_, aside);
         problem += "; it was moved to " + aside;

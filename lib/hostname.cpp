@@ -74,13 +74,32 @@ bool isIpAddress(std::string_view text)
            ::inet_pton(AF_INET6, address.c_str(), buffer) == 1;
 }
 
+std::string canonicalIpAddress(std::string_view text)
+{
+    const std::string address(text);
+    unsigned char buffer[16];
+    char canonical[INET6_ADDRSTRLEN] = {};
+    for (const int family : {AF_INET, AF_INET6})
+        if (::inet_pton(family, address.c_str(), buffer) == 1 &&
+            ::inet_ntop(family, buffer, canonical, sizeof canonical))
+            return canonical;
+    return address;
+}
+
 std::string whyNotACertificateName(std::string_view name)
 {
     if (isIpAddress(name))
         return {};
-    if (name.starts_with("*."))
-        name.remove_prefix(2);
-    return whyNotAHostname(name);
+    if (!name.starts_with("*."))
+        return whyNotAHostname(name);
+    name.remove_prefix(2);
+    if (auto why = whyNotAHostname(name); !why.empty())
+        return why;
+    // Browsers refuse "*.com": a wildcard needs at least two labels under it.
+    if (name.find('.') == std::string_view::npos)
+        return "a wildcard must stand for a label under a domain of two labels or more, not \"*." +
+               std::string(name) + "\"";
+    return {};
 }
 
 std::string shortName(std::string_view hostname)

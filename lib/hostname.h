@@ -16,6 +16,10 @@ std::string whyNotAHostname(std::string_view name);
 // An IPv4 or IPv6 address in text form.
 bool isIpAddress(std::string_view text);
 
+// The address as inet_ntop writes it ("2001:DB8:0::1" -> "2001:db8::1");
+// text unchanged when it is no address.
+std::string canonicalIpAddress(std::string_view text);
+
 // A name a certificate may list: a host name, optionally with a leading
 // "*." wildcard label, or an IP address. Empty when valid, else why not.
 std::string whyNotACertificateName(std::string_view name);

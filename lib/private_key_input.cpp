@@ -84,10 +84,11 @@ EvpPkeyPtr readPrivateKey(ByteView data)
         const auto key = std::find_if(scan.blocks.begin(), scan.blocks.end(),
                                       [](const PemBlock& b) { return isPrivateKeyLabel(b.label); });
         if (key == scan.blocks.end())
-            throw Error(ErrorCode::InvalidKey, scan.blocks.empty()
-                                                   ? "The PEM data holds no private key (" + scan.damage + ")"
-                                                   : "The PEM data holds no private key, only: " +
-                                                         scan.blocks.front().label);
+            throw Error(ErrorCode::InvalidKey,
+                        !scan.blocks.empty() ? "The PEM data holds no private key, only: " + scan.blocks.front().label
+                        : !scan.damage.empty() ? "The PEM data holds no private key (" + scan.damage + ")"
+                                               : std::string("The data holds no private key: it mentions a "
+                                                             "-----BEGIN line but has no complete PEM block"));
         if (isEncryptedPem(*key))
             encrypted();
         return decode(key->data, "DER"); // just that block, whatever surrounds it

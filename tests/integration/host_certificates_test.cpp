@@ -560,17 +560,23 @@ TEST_F(HostnameChangeTest, HostnameMatchesFollowsTheSystemsHostName)
     EXPECT_TRUE(https->HostnameMatches());
 }
 
-class BrokenRecordTest : public HostCertificatesTest {
+// Ten years on: the appliance CA has expired, so nothing can be generated.
+class ExpiredApplianceCaTest : public HostCertificatesTest {
 protected:
-    BrokenRecordTest()
+    ExpiredApplianceCaTest()
     {
-        // A record that can be neither read, nor moved aside, nor replaced.
-        std::filesystem::create_directories(state() / "private" / "https.json" / "x");
-        std::filesystem::create_directories(state() / "private" / "https.json.damaged" / "x");
+        CertificateSpec spec;
+        spec.subject = {{"CN", "Old Appliance CA"}};
+        spec.basicConstraints = "critical,CA:TRUE,pathlen:0";
+        spec.notBefore = now() - 3660 * day;
+        spec.notAfter = now() - day;
+        const auto ca = makeCertificate(spec);
+        std::filesystem::create_directories(state() / "private");
+        writeTextFile(state() / "private" / "appliance-ca.pem", ca.keyPem() + ca.pem());
     }
 };
 
-TEST_F(BrokenRecordTest, AServiceWithoutCertificateSaysSo)
+TEST_F(ExpiredApplianceCaTest, AServiceWithoutCertificateSaysSoAndGenerateExplainsWhy)
 {
     auto https = host("https");
     EXPECT_EQ(https->Origin(), "none");
@@ -580,13 +586,17 @@ TEST_F(BrokenRecordTest, AServiceWithoutCertificateSaysSo)
     const auto exportIt = [&] { https->Export("pem"); };
     EXPECT_EQ(errorNameOf(exportIt), "org.certd.Certd1.Error.NotFound");
     EXPECT_THAT(errorMessageOf(exportIt), HasSubstr("no certificate yet"));
-    // The record cannot be written: the change fails, naming the path.
+
     const auto generate = [&] { https->Generate({}); };
     EXPECT_EQ(errorNameOf(generate), "org.certd.Certd1.Error.Internal");
-    EXPECT_THAT(errorMessageOf(generate), HasSubstr("https.json"));
+    EXPECT_THAT(errorMessageOf(generate), HasSubstr("can no longer issue certificates"));
     EXPECT_EQ(https->Origin(), "none");
-    // The other service is fine.
-    EXPECT_EQ(host("postgresql")->Origin(), "generated");
+
+    // An uploaded certificate still works.
+    OwnPki pki;
+    const auto leaf = makeCertificate(pki.leafSpec());
+    upload("https", leaf.pem() + pki.intermediate.pem(), leaf.keyPem());
+    EXPECT_EQ(https->Origin(), "uploaded");
 }
 
 } // namespace
