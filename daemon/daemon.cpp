@@ -1,5 +1,6 @@
 #include "daemon.h"
 
+#include "atomic_file.h"
 #include "authorization.h"
 #include "bus_names.h"
 #include "ca_certificates.h"
@@ -113,8 +114,11 @@ int runDaemon(const CommandLine& options, const Config& config)
     const StateLayout layout{chooseStateDirectory(options.stateDirectory)};
     const char* busName = options.sessionBus ? "session" : "system";
     try {
-        prepareStateDirectory(layout);
+        // Lock first: preparing removes stale temporary files, which must
+        // never be another certd's write in progress.
+        ensureDirectory(layout.root, 0755);
         const StateDirectoryLock lock(layout.root);
+        prepareStateDirectory(layout);
         const auto connection = connectToBus(options.sessionBus);
         Service service(*connection, layout, config);
         // Objects first, name second: whoever sees the name finds them all.

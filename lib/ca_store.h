@@ -17,7 +17,7 @@ namespace certd {
 
 using StoredCaPtr = std::shared_ptr<const StoredCa>;
 
-struct CachedCertificate;
+struct CachedCertificate; // details_cache.h
 using DetailsCache = std::unordered_map<std::uint64_t, CachedCertificate>;
 
 struct CaStoreScan {

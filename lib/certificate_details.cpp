@@ -136,15 +136,6 @@ std::string sha256Fingerprint(const X509& cert)
     return toHex(digest, length);
 }
 
-std::string sha256Fingerprint(std::span<const std::uint8_t> der)
-{
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (EVP_Digest(der.data(), der.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-        throw Error(ErrorCode::Internal, "Could not compute a fingerprint: " + takeOpenSslErrors());
-    return toHex(digest, length);
-}
-
 std::string subjectCommonName(const X509& cert)
 {
     return commonNameOf(X509_get_subject_name(&cert));

@@ -5,7 +5,6 @@
 #include <openssl/types.h>
 
 #include <cstdint>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -32,8 +31,6 @@ struct CertificateDetails {
 CertificateDetails describeCertificate(X509& cert);
 
 std::string sha256Fingerprint(const X509& cert);
-// The same from DER bytes, without parsing them.
-std::string sha256Fingerprint(std::span<const std::uint8_t> der);
 
 // The subject's most specific Common Name, or emptyCommonName.
 std::string subjectCommonName(const X509& cert);

@@ -23,9 +23,9 @@ struct CachedCertificate {
     unsigned long subjectHash = 0;
 };
 
-// Keyed by a 64-bit hash of the PEM. Not a security boundary: the store is
-// writable by root only, and the size must match too.
-using DetailsCache = std::unordered_map<std::uint64_t, CachedCertificate>;
+// DetailsCache (declared in ca_store.h) is keyed by a 64-bit hash of the
+// PEM. Not a security boundary: the store is writable by root only, and the
+// size must match too.
 
 // The entry for a file holding exactly pem, or null.
 const CachedCertificate* findCached(const DetailsCache& cache, std::string_view pem);

@@ -393,9 +393,14 @@ TEST_F(CaStoreLifecycleTest, ASecondCertdOnTheSameStateDirectoryIsRefused)
 {
     TestBus bus;
     CertdProcess first(bus, {dir_ / "state", {}, {}, {}, {}});
+    // Stands for a write the first certd has under way: the refused second
+    // one must not clean it up.
+    const auto inFlight = dir_ / "state" / "trust" / ".ca-bundle.pem.0123456789abcdef.tmp";
+    writeTextFile(inFlight, "being written");
     const auto second = runCertdExpectingExit(bus, {dir_ / "state", {}, {}, {}, {}});
     EXPECT_EQ(second.exitCode, 1);
     EXPECT_THAT(second.err, HasSubstr("Another certd is already using the state directory"));
+    EXPECT_TRUE(std::filesystem::exists(inFlight));
 }
 
 TEST_F(CaStoreLifecycleTest, ASecondCertdCannotTakeTheName)
