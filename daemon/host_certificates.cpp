@@ -149,21 +149,36 @@ HostCertificates::Renewal HostCertificates::renew(const std::string& service)
 void HostCertificates::commit(const std::string& service, Change change, std::function<HostCertificatePtr()> make,
                               Reply reply)
 {
-    worker_.post([this, service, change, make = std::move(make), reply] {
+    const std::uint64_t ticket = nextTicket_++;
+    if (reply)
+        pendingReplies_.emplace(ticket, std::move(reply));
+    // The job carries the ticket, never the reply: see pendingReplies_.
+    worker_.post([this, service, change, make = std::move(make), ticket] {
         try {
             HostCertificatePtr host = make();
             services_.at(service).store.save(*host);
-            loop_.post([this, service, change, host, reply] { finish(service, change, host, reply); });
+            loop_.post([this, service, change, host, ticket] { finish(service, change, host, ticket); });
         } catch (...) {
-            loop_.post([this, service, change, reply, failure = std::current_exception()] {
-                fail(service, change, failure, reply);
+            loop_.post([this, service, change, ticket, failure = std::current_exception()] {
+                fail(service, change, failure, ticket);
             });
         }
     });
 }
 
-void HostCertificates::finish(const std::string& service, Change change, HostCertificatePtr host, Reply reply)
+Reply HostCertificates::takeReply(std::uint64_t ticket)
 {
+    const auto found = pendingReplies_.find(ticket);
+    if (found == pendingReplies_.end())
+        return nullptr;
+    Reply reply = std::move(found->second);
+    pendingReplies_.erase(found);
+    return reply;
+}
+
+void HostCertificates::finish(const std::string& service, Change change, HostCertificatePtr host, std::uint64_t ticket)
+{
+    const Reply reply = takeReply(ticket);
     auto& entry = services_.at(service);
     if (change == Change::Renewal) {
         renewing_.erase(service);
@@ -183,8 +198,10 @@ void HostCertificates::finish(const std::string& service, Change change, HostCer
         reply->returnResults();
 }
 
-void HostCertificates::fail(const std::string& service, Change change, std::exception_ptr failure, Reply reply)
+void HostCertificates::fail(const std::string& service, Change change, std::exception_ptr failure,
+                            std::uint64_t ticket)
 {
+    const Reply reply = takeReply(ticket);
     if (change == Change::Renewal) {
         renewing_.erase(service);
         if (const auto& host = services_.at(service).object->current())

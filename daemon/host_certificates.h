@@ -66,8 +66,9 @@ private:
     void upload(const std::string& service, HostCertificatePtr host, Reply reply);
     // On the worker: make the certificate, save and deliver it; then finish on the bus thread.
     void commit(const std::string& service, Change change, std::function<HostCertificatePtr()> make, Reply reply);
-    void finish(const std::string& service, Change change, HostCertificatePtr host, Reply reply);
-    void fail(const std::string& service, Change change, std::exception_ptr failure, Reply reply);
+    void finish(const std::string& service, Change change, HostCertificatePtr host, std::uint64_t ticket);
+    void fail(const std::string& service, Change change, std::exception_ptr failure, std::uint64_t ticket);
+    Reply takeReply(std::uint64_t ticket);
 
     sdbus::IConnection& connection_;
     EventLoop& loop_;
@@ -80,6 +81,11 @@ private:
     std::map<std::string, Service> services_;
     std::set<std::string> renewing_;     // services
     std::set<std::string> renewalFailed_; // fingerprints
+    // Replies to calls whose work is on the worker, by ticket. Only the bus
+    // thread touches them: a reply is a D-Bus message, and the worker must
+    // never hold (or be the one to destroy) one.
+    std::map<std::uint64_t, Reply> pendingReplies_;
+    std::uint64_t nextTicket_ = 1;
     SerialWorker worker_; // last: its jobs use everything above
 };
 

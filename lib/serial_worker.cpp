@@ -9,10 +9,11 @@ SerialWorker::SerialWorker()
 
 SerialWorker::~SerialWorker()
 {
+    std::deque<Job> dropped;
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
-        jobs_.clear();
+        dropped.swap(jobs_);
     }
     wake_.notify_all();
     thread_.join();
@@ -29,16 +30,18 @@ void SerialWorker::post(Job job)
 
 void SerialWorker::run()
 {
-    std::unique_lock lock(mutex_);
     for (;;) {
-        wake_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
-        if (stopping_)
-            return;
-        Job job = std::move(jobs_.front());
-        jobs_.pop_front();
-        lock.unlock();
+        Job job;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+            if (stopping_)
+                return;
+            job = std::move(jobs_.front());
+            jobs_.pop_front();
+        }
         job(); // jobs report their own failures
-        lock.lock();
+        // job goes out of scope here, with mutex_ released (see the header).
     }
 }
 

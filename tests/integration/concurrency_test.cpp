@@ -1,0 +1,87 @@
+// Many clients changing host certificates at once: every call must be
+// answered, and certd must keep answering afterwards. This once deadlocked
+// (the worker destroyed a finished job's D-Bus reply while holding its own
+// mutex, and the bus thread waited for that mutex while holding the bus).
+#include "certd_fixture.h"
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include <atomic>
+#include <thread>
+
+#include <gmock/gmock.h>
+
+namespace certd::test {
+namespace {
+
+struct Outcome {
+    std::atomic<int> answered{0};
+    std::atomic<int> unanswered{0};
+    std::mutex mutex;
+    std::string firstFailure;
+};
+
+TestCertificate makeLeaf(const TestCertificate& issuer, const std::string& name)
+{
+    CertificateSpec spec;
+    spec.subject = {{"CN", name}};
+    spec.basicConstraints = "critical,CA:FALSE";
+    spec.keyUsage = "critical,digitalSignature";
+    spec.extendedKeyUsage = "serverAuth";
+    spec.subjectAltName = "DNS:" + name;
+    spec.issuer = &issuer;
+    return makeCertificate(spec);
+}
+
+class ConcurrencyTest : public CertdFixture {};
+
+TEST_F(ConcurrencyTest, EveryCallIsAnsweredWhileManyClientsChangeHostCertificates)
+{
+    constexpr int clients = 8;
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    const TestCertificate root = makeCa("Hammer Root");
+    const TestCertificate leaf = makeLeaf(root, "hammer.example.com");
+    const auto certificate = toByteVector(leaf.pem());
+    const auto key = toByteVector(leaf.keyPem());
+
+    Outcome outcome;
+    std::vector<std::thread> threads;
+    for (int client = 0; client < clients; ++client) {
+        threads.emplace_back([&, client] {
+            auto connection = bus_.connect();
+            const std::string service = client % 2 ? "https" : "postgresql";
+            auto proxy = sdbus::createProxy(*connection, certdName, "/org/certd/Certd1/host/" + service);
+            for (int i = 0; std::chrono::steady_clock::now() < deadline; ++i) {
+                try {
+                    auto call = proxy->createMethodCall("org.certd.Certd1.HostCertificate",
+                                                        (i + client) % 2 ? "Upload" : "Generate");
+                    if ((i + client) % 2)
+                        call << certificate << key;
+                    else
+                        call << std::map<std::string, sdbus::Variant>{};
+                    proxy->callMethod(call, std::chrono::microseconds(10s).count());
+                    ++outcome.answered;
+                } catch (const sdbus::Error& error) {
+                    ++outcome.unanswered;
+                    std::lock_guard lock(outcome.mutex);
+                    if (outcome.firstFailure.empty())
+                        outcome.firstFailure = error.getName() + ": " + error.getMessage();
+                    return; // a client whose call was not answered gives up
+                }
+            }
+        });
+    }
+    for (auto& thread : threads)
+        thread.join();
+
+    EXPECT_EQ(outcome.unanswered.load(), 0) << outcome.firstFailure;
+    EXPECT_GT(outcome.answered.load(), 1000) << "too few calls to prove anything";
+    // Still serving.
+    auto peer = sdbus::createProxy(*connection_, certdName, managerPath);
+    auto ping = peer->createMethodCall("org.freedesktop.DBus.Peer", "Ping");
+    EXPECT_NO_THROW(peer->callMethod(ping, std::chrono::microseconds(5s).count()));
+    std::cout << outcome.answered.load() << " calls answered\n";
+}
+
+} // namespace
+} // namespace certd::test
