@@ -2,12 +2,14 @@
 
 #include <sdbus-c++/IConnection.h>
 #include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
 
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -67,6 +69,11 @@ EventLoop::EventLoop(sdbus::IConnection& connection)
         ::close(wakeFd_);
         checked(-1, "signalfd");
     }
+    std::uint64_t watchdogUsec = 0;
+    if (sd_watchdog_enabled(0, &watchdogUsec) > 0 && watchdogUsec > 0) {
+        watchdogIntervalUsec_ = watchdogUsec / 2;
+        spdlog::debug("Watchdog: pinging systemd every {} ms", watchdogIntervalUsec_ / 1000);
+    }
 }
 
 EventLoop::~EventLoop()
@@ -104,20 +111,37 @@ bool EventLoop::runPostedTasks()
 
 int EventLoop::waitTimeoutMs() const
 {
-    const auto deadline = connection_.getEventLoopPollData().timeout_usec;
+    auto deadline = connection_.getEventLoopPollData().timeout_usec;
+    if (watchdogIntervalUsec_ > 0)
+        deadline = std::min<std::uint64_t>(deadline, nextWatchdogPingUsec_);
     if (deadline == UINT64_MAX)
         return -1;
     const auto now = monotonicMicroseconds();
     return deadline <= now ? 0 : static_cast<int>((deadline - now + 999) / 1000);
 }
 
+void EventLoop::pingWatchdogIfDue()
+{
+    if (watchdogIntervalUsec_ == 0)
+        return;
+    const auto now = monotonicMicroseconds();
+    if (now < nextWatchdogPingUsec_)
+        return;
+    sd_notify(0, "WATCHDOG=1");
+    nextWatchdogPingUsec_ = now + watchdogIntervalUsec_;
+}
+
 int EventLoop::run()
 {
     try {
         for (;;) {
+            // Here the loop is turning: every handler and task before returned.
+            pingWatchdogIfDue();
             // Tasks run between messages, never inside a handler.
-            while (connection_.processPendingRequest())
+            while (connection_.processPendingRequest()) {
                 runPostedTasks();
+                pingWatchdogIfDue(); // busy is not stuck
+            }
             if (runPostedTasks())
                 continue;
 

@@ -2,8 +2,13 @@
 // threads, and SIGTERM/SIGINT, all on one thread. Only this thread touches
 // the connection and the published objects, so they need no locks; workers
 // hand results back with post().
+//
+// Under systemd's WatchdogSec= the loop tells systemd WATCHDOG=1 at half the
+// interval, from the loop itself: a loop stuck in a handler (or a deadlock)
+// stops the pings, and systemd restarts certd.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <vector>
@@ -42,6 +47,7 @@ public:
 private:
     bool runPostedTasks();
     int waitTimeoutMs() const;
+    void pingWatchdogIfDue();
 
     sdbus::IConnection& connection_;
     int wakeFd_;
@@ -55,6 +61,9 @@ private:
         Task onReady;
     };
     std::vector<Watch> watches_;
+
+    std::uint64_t watchdogIntervalUsec_ = 0; // half of WatchdogSec=; 0: no watchdog
+    std::uint64_t nextWatchdogPingUsec_ = 0;  // CLOCK_MONOTONIC
 };
 
 } // namespace certd

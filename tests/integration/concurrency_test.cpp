@@ -7,6 +7,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <atomic>
+#include <future>
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -81,6 +82,36 @@ TEST_F(ConcurrencyTest, EveryCallIsAnsweredWhileManyClientsChangeHostCertificate
     auto ping = peer->createMethodCall("org.freedesktop.DBus.Peer", "Ping");
     EXPECT_NO_THROW(peer->callMethod(ping, std::chrono::microseconds(5s).count()));
     std::cout << outcome.answered.load() << " calls answered\n";
+}
+
+class WatchdogTest : public CertdFixture {
+protected:
+    CertdOptions options() override
+    {
+        auto options = CertdFixture::options();
+        options.extraEnvironment.push_back("WATCHDOG_USEC=400000");
+        return options;
+    }
+};
+
+TEST_F(WatchdogTest, TheLoopPingsSystemdAtHalfTheIntervalAlsoWhileAKeyIsGenerated)
+{
+    ASSERT_TRUE(certd_->waitForNotification("WATCHDOG=1", 2s)) << certd_->log();
+    // Three more pings within 1.5 s: every 200 ms, not merely once.
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 3; ++i)
+        ASSERT_TRUE(certd_->waitForNotification("WATCHDOG=1", 1s));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 1500ms);
+
+    // The worker's slow job does not stop the loop.
+    auto generating = bus_.connect();
+    HostProxy https(*generating, "https");
+    auto generation = std::async(std::launch::async, [&] {
+        https.Generate({{"KeyType", sdbus::Variant(std::string("rsa-4096"))}});
+    });
+    ASSERT_TRUE(waitForText(certdLogFile(), "Generating a rsa-4096 certificate", 10s));
+    EXPECT_TRUE(certd_->waitForNotification("WATCHDOG=1", 1s));
+    generation.get();
 }
 
 } // namespace

@@ -13,48 +13,46 @@
 #include <stdexcept>
 
 namespace certd::test {
-namespace {
 
-class NotifySocket {
-public:
-    explicit NotifySocket(const std::filesystem::path& path)
-        : fd_(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0))
-    {
-        sockaddr_un address{};
-        address.sun_family = AF_UNIX;
-        std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
-        if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
-            throw std::runtime_error("could not bind the notify socket " + path.string());
-    }
-    ~NotifySocket() { ::close(fd_); }
+NotifySocket::NotifySocket(const std::filesystem::path& path)
+    : fd_(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0))
+{
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
+        throw std::runtime_error("could not bind the notify socket " + path.string());
+}
 
-    // True once READY=1 arrives; false when exitFd becomes readable or time runs out.
-    bool waitForReady(int exitFd, std::chrono::milliseconds timeout)
-    {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        for (;;) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline - std::chrono::steady_clock::now());
-            if (left.count() <= 0)
-                return false;
-            pollfd fds[] = {{fd_, POLLIN, 0}, {exitFd, POLLIN, 0}};
-            if (::poll(fds, 2, static_cast<int>(left.count())) <= 0)
-                continue;
-            if (fds[0].revents & POLLIN) {
-                char buffer[4096];
-                const ssize_t got = ::recv(fd_, buffer, sizeof buffer, 0);
-                const std::string message(buffer, got > 0 ? static_cast<std::size_t>(got) : 0);
-                if (message.find("READY=1") != std::string::npos)
-                    return true;
-            } else if (fds[1].revents & POLLIN) {
-                return false;
-            }
+NotifySocket::~NotifySocket()
+{
+    ::close(fd_);
+}
+
+bool NotifySocket::waitFor(const std::string& assignment, int exitFd, std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            return false;
+        pollfd fds[] = {{fd_, POLLIN, 0}, {exitFd, POLLIN, 0}};
+        if (::poll(fds, exitFd >= 0 ? 2 : 1, static_cast<int>(left.count())) <= 0)
+            continue;
+        if (fds[0].revents & POLLIN) {
+            char buffer[4096];
+            const ssize_t got = ::recv(fd_, buffer, sizeof buffer, 0);
+            const std::string message(buffer, got > 0 ? static_cast<std::size_t>(got) : 0);
+            if (("\n" + message + "\n").find("\n" + assignment + "\n") != std::string::npos)
+                return true;
+        } else if (fds[1].revents & POLLIN) {
+            return false;
         }
     }
+}
 
-private:
-    int fd_;
-};
+namespace {
 
 std::vector<std::string> certdCommand(const CertdOptions& options, const std::filesystem::path& configFile)
 {
@@ -84,13 +82,13 @@ std::vector<std::string> certdEnvironment(const TestBus& bus, const CertdOptions
 } // namespace
 
 CertdProcess::CertdProcess(const TestBus& bus, const CertdOptions& options, std::chrono::milliseconds timeout)
+    : notify_(std::make_unique<NotifySocket>(dir_ / "notify"))
 {
-    NotifySocket notify(dir_ / "notify");
     auto environment = certdEnvironment(bus, options);
     environment.push_back("NOTIFY_SOCKET=" + (dir_ / "notify").string());
     child_ = std::make_unique<ChildProcess>(ChildProcess::Options{
         certdCommand(options, dir_ / "certd.conf"), environment, dir_ / "certd.log", {}, {}});
-    if (!notify.waitForReady(child_->exitFd(), timeout))
+    if (!notify_->waitFor("READY=1", child_->exitFd(), timeout))
         throw std::runtime_error("certd did not become ready; its log:\n" + log());
 }
 
@@ -104,6 +102,11 @@ int CertdProcess::stop()
 {
     const auto status = child_->stop(SIGTERM, 20s);
     return status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
+}
+
+bool CertdProcess::waitForNotification(const std::string& assignment, std::chrono::milliseconds timeout)
+{
+    return notify_->waitFor(assignment, child_->exitFd(), timeout);
 }
 
 void CertdProcess::kill9()

@@ -18,6 +18,22 @@ struct CertdOptions {
     std::vector<std::string> wrapper;         // e.g. {"faketime", "-f", "+10d"}
 };
 
+// The socket certd reports to with sd_notify (NOTIFY_SOCKET), as systemd's.
+class NotifySocket {
+public:
+    explicit NotifySocket(const std::filesystem::path& path);
+    ~NotifySocket();
+    NotifySocket(const NotifySocket&) = delete;
+    NotifySocket& operator=(const NotifySocket&) = delete;
+
+    // Waits for a message holding the line assignment ("READY=1"); false
+    // when exitFd becomes readable first or time runs out.
+    bool waitFor(const std::string& assignment, int exitFd, std::chrono::milliseconds timeout);
+
+private:
+    int fd_;
+};
+
 class CertdProcess {
 public:
     // Starts certd and waits for READY=1; throws with certd's log when it
@@ -32,11 +48,15 @@ public:
     // kill -9, as a crash or power loss would end it.
     void kill9();
 
+    // The next sd_notify message holding the line assignment (e.g. "WATCHDOG=1").
+    bool waitForNotification(const std::string& assignment, std::chrono::milliseconds timeout);
+
     std::string log() const;
     std::filesystem::path logFile() const { return dir_ / "certd.log"; }
 
 private:
     TempDir dir_;
+    std::unique_ptr<NotifySocket> notify_;
     std::unique_ptr<ChildProcess> child_;
 };
 
