@@ -55,7 +55,7 @@ HostCertificates::HostCertificates(sdbus::IConnection& connection, EventLoop& lo
     , listener_(std::move(listener))
 {
     for (const auto& [name, serviceConfig] : config.services)
-        services_.emplace(name, Service{HostCertificateStore(layout.hostRecord(name),
+        services_.emplace(name, Service{HostCertificateStore(layout.hostRecords(name), layout.legacyHostRecord(name),
                                                              settingsFor(name, serviceConfig, layout)),
                                         nullptr});
 }
@@ -85,27 +85,21 @@ void HostCertificates::publish()
 HostCertificatePtr HostCertificates::loadOrGenerate(Service& service)
 {
     const auto& name = service.store.settings().name;
-    std::string problem;
-    HostCertificatePtr host = service.store.load(problem);
-    if (!problem.empty())
+    auto loaded = service.store.load();
+    for (const auto& problem : loaded.problems)
         spdlog::error("{}", problem);
+    if (loaded.host)
+        return loaded.host;
     try {
-        if (!host) {
-            auto generated = applianceCa_->issue(firstStartSettings(), unixNow());
-            service.store.commit(*generated);
-            host = std::move(generated);
-            spdlog::info("Generated a first certificate for {} ({})", name, host->details.commonName);
-        }
+        auto generated = applianceCa_->issue(firstStartSettings(), unixNow());
+        for (const auto& warning : service.store.install(*generated))
+            spdlog::warn("{}", warning);
+        spdlog::info("Generated a first certificate for {} ({})", name, generated->details.commonName);
+        return generated;
     } catch (const std::exception& failure) {
         spdlog::error("The {} service has no certificate: {}", name, failure.what());
         return nullptr;
     }
-    try {
-        service.store.deliver(*host);
-    } catch (const std::exception& failure) {
-        spdlog::error("Could not deliver the {} certificate: {}", name, failure.what());
-    }
-    return host;
 }
 
 void HostCertificates::generate(const std::string& service, GenerationSettings settings, Reply reply)
@@ -156,7 +150,8 @@ void HostCertificates::commit(const std::string& service, Change change, std::fu
     worker_.post([this, service, change, make = std::move(make), ticket] {
         try {
             HostCertificatePtr host = make();
-            services_.at(service).store.save(*host);
+            for (const auto& warning : services_.at(service).store.install(*host))
+                spdlog::warn("{}", warning);
             loop_.post([this, service, change, host, ticket] { finish(service, change, host, ticket); });
         } catch (...) {
             loop_.post([this, service, change, ticket, failure = std::current_exception()] {

@@ -1,6 +1,7 @@
 #include "atomic_file.h"
 
 #include "error.h"
+#include "file_descriptor.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,32 +14,10 @@
 namespace certd {
 namespace {
 
-class FileDescriptor {
-public:
-    explicit FileDescriptor(int fd) : fd_(fd) {}
-    FileDescriptor(FileDescriptor&& other) noexcept : fd_(other.release()) {}
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    ~FileDescriptor() { if (fd_ >= 0) ::close(fd_); }
-    int get() const { return fd_; }
-    int release() { return std::exchange(fd_, -1); }
-
-private:
-    int fd_;
-};
-
 std::filesystem::path parentOf(const std::filesystem::path& path)
 {
     auto parent = path.parent_path();
     return parent.empty() ? std::filesystem::path(".") : parent;
-}
-
-std::string temporaryNameFor(const std::filesystem::path& path)
-{
-    thread_local std::mt19937_64 generator{std::random_device{}()};
-    char suffix[17];
-    std::snprintf(suffix, sizeof suffix, "%016llx", static_cast<unsigned long long>(generator()));
-    return "." + path.filename().string() + "." + suffix + ".tmp";
 }
 
 void writeAll(int fd, std::string_view contents, const std::string& path)
@@ -51,20 +30,6 @@ void writeAll(int fd, std::string_view contents, const std::string& path)
             throwSystemError("Could not write", path, errno);
         contents.remove_prefix(static_cast<std::size_t>(written));
     }
-}
-
-void prepareTemporaryFile(int fd, std::string_view contents, const FileOptions& options,
-                          const std::string& shownPath)
-{
-    // Ownership first, permissions second: the file is never more open than
-    // the caller asked for, not even for a moment.
-    if (options.group && ::fchown(fd, static_cast<uid_t>(-1), *options.group) != 0)
-        throwSystemError("Could not set the group of", shownPath, errno);
-    if (::fchmod(fd, options.mode) != 0)
-        throwSystemError("Could not set the permissions of", shownPath, errno);
-    writeAll(fd, contents, shownPath);
-    if (options.durable && ::fsync(fd) != 0)
-        throwSystemError("Could not flush", shownPath, errno);
 }
 
 void syncDirectoryFd(int fd, const std::string& shownPath)
@@ -83,18 +48,31 @@ FileDescriptor openDirectory(const std::filesystem::path& directory)
 
 } // namespace
 
+void fillNewFile(int fd, std::string_view contents, const FileOptions& options, const std::string& shownPath)
+{
+    // Ownership first, permissions second: the file is never more open than
+    // the caller asked for, not even for a moment.
+    if (options.group && ::fchown(fd, static_cast<uid_t>(-1), *options.group) != 0)
+        throwSystemError("Could not set the group of", shownPath, errno);
+    if (::fchmod(fd, options.mode) != 0)
+        throwSystemError("Could not set the permissions of", shownPath, errno);
+    writeAll(fd, contents, shownPath);
+    if (options.durable && ::fsync(fd) != 0)
+        throwSystemError("Could not flush", shownPath, errno);
+}
+
 void writeFileAtomically(const std::filesystem::path& path, std::string_view contents,
                          const FileOptions& options)
 {
     const auto directory = parentOf(path);
     const FileDescriptor dirFd = openDirectory(directory);
-    const std::string temporary = temporaryNameFor(path);
+    const std::string temporary = temporaryNameFor(path.filename().string());
     FileDescriptor fd(::openat(dirFd.get(), temporary.c_str(),
                                O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (fd.get() < 0)
         throwSystemError("Could not create a file in", directory.string(), errno);
     try {
-        prepareTemporaryFile(fd.get(), contents, options, path.string());
+        fillNewFile(fd.get(), contents, options, path.string());
         if (::close(fd.release()) != 0)
             throwSystemError("Could not write", path.string(), errno);
         if (::renameat(dirFd.get(), temporary.c_str(), dirFd.get(), path.filename().c_str()) != 0)
@@ -163,6 +141,14 @@ std::string readFile(const std::filesystem::path& path, std::size_t maxSize)
                                                  std::to_string(maxSize) + " bytes");
         contents.append(buffer, static_cast<std::size_t>(got));
     }
+}
+
+std::string temporaryNameFor(std::string_view name)
+{
+    thread_local std::mt19937_64 generator{std::random_device{}()};
+    char suffix[17];
+    std::snprintf(suffix, sizeof suffix, "%016llx", static_cast<unsigned long long>(generator()));
+    return "." + std::string(name) + "." + suffix + ".tmp";
 }
 
 bool isTemporaryFileName(std::string_view name)

@@ -30,6 +30,11 @@ struct FileOptions {
 void writeFileAtomically(const std::filesystem::path& path, std::string_view contents,
                          const FileOptions& options = {});
 
+// Gives the new, still empty file fd the group and mode of options (in that
+// order: it is never more open than asked), writes contents and, when
+// durable, fsyncs it. shownPath names the file in errors.
+void fillNewFile(int fd, std::string_view contents, const FileOptions& options, const std::string& shownPath);
+
 // Atomic rename within one directory, made durable.
 void renameDurably(const std::filesystem::path& from, const std::filesystem::path& to);
 
@@ -46,6 +51,7 @@ void ensureDirectory(const std::filesystem::path& directory, mode_t mode,
 std::string readFile(const std::filesystem::path& path, std::size_t maxSize);
 
 // Temporary files are ".<name>.<random>.tmp".
+std::string temporaryNameFor(std::string_view name);
 bool isTemporaryFileName(std::string_view name);
 void removeStaleTemporaryFiles(const std::filesystem::path& directory);
 

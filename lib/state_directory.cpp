@@ -18,7 +18,10 @@ void prepareStateDirectory(const StateLayout& layout)
     ensureDirectory(layout.trustDirectory().parent_path(), 0755);
     ensureDirectory(layout.trustDirectory(), 0755);
     ensureDirectory(layout.privateDirectory(), 0700);
+    // Interrupted writes: never another certd's, the caller holds the lock.
+    removeStaleTemporaryFiles(layout.root);
     removeStaleTemporaryFiles(layout.trustDirectory().parent_path());
+    removeStaleTemporaryFiles(layout.privateDirectory());
 }
 
 StateDirectoryLock::StateDirectoryLock(const std::filesystem::path& root)

@@ -18,7 +18,10 @@ struct StateLayout {
     // Readable by root only: the appliance CA's key, the host certificate records.
     std::filesystem::path privateDirectory() const { return root / "private"; }
     std::filesystem::path applianceCa() const { return privateDirectory() / "appliance-ca.pem"; }
-    std::filesystem::path hostRecord(const std::string& service) const
+    // One record per delivered version: <service>/<version>.json.
+    std::filesystem::path hostRecords(const std::string& service) const { return privateDirectory() / service; }
+    // certd 0.1 kept a single record, <service>.json; migrated at start.
+    std::filesystem::path legacyHostRecord(const std::string& service) const
     {
         return privateDirectory() / (service + ".json");
     }

@@ -1,5 +1,6 @@
 #include "appliance_ca.h"
 #include "certificate_details.h"
+#include "error.h"
 #include "host_certificate_store.h"
 #include "temp_dir.h"
 #include "test_certificates.h"
@@ -55,8 +56,15 @@ void expectSameDetails(const CertificateDetails& actual, const CertificateDetail
 
 class HostCertificateStoreTest : public ::testing::Test {
 protected:
-    std::filesystem::path record() const { return dir / "https.json"; }
+    std::filesystem::path records() const { return dir / "private" / "https"; }
+    std::filesystem::path legacyRecord() const { return dir / "private" / "https.json"; }
     std::filesystem::path serviceDir() const { return dir / "services" / "https"; }
+    // The record of the version the service reads now.
+    std::filesystem::path record() const
+    {
+        const auto target = std::filesystem::read_symlink(serviceDir() / "current").string();
+        return records() / (target.substr(2) + ".json");
+    }
 
     HostCertificateStore store(std::optional<gid_t> keyGroup = std::nullopt) const
     {
@@ -65,7 +73,7 @@ protected:
         settings.directory = serviceDir();
         settings.keyGroup = keyGroup;
         settings.keyGroupName = keyGroup ? "nogroup" : "";
-        return HostCertificateStore(record(), settings);
+        return HostCertificateStore(records(), legacyRecord(), settings);
     }
 
     HostCertificatePtr generated()
@@ -90,26 +98,44 @@ protected:
     // Loads, expecting a certificate and no problem.
     HostCertificatePtr loadClean() const
     {
-        std::string problem;
-        auto loaded = store().load(problem);
-        EXPECT_EQ(problem, "");
-        return loaded;
+        auto loaded = store().load();
+        EXPECT_THAT(loaded.problems, ::testing::IsEmpty());
+        return loaded.host;
     }
 
-    // Loads a damaged record, expecting null and the record moved aside.
+    void install(const HostCertificatePtr& host, std::optional<gid_t> keyGroup = std::nullopt) const
+    {
+        EXPECT_THAT(store(keyGroup).install(*host), ::testing::IsEmpty());
+    }
+
+    // Loads a damaged record (the only one), expecting null and the record moved aside.
     void expectDamaged(const std::string& contents, const std::string& why)
     {
         SCOPED_TRACE(why);
-        test::writeTextFile(record(), contents);
-        std::string problem;
-        EXPECT_FALSE(store().load(problem));
-        EXPECT_THAT(problem, StartsWith("The certificate record " + record().string() + " is damaged ("));
+        const auto file = records() / "1.json";
+        std::filesystem::create_directories(records());
+        test::writeTextFile(file, contents);
+        const auto loaded = store().load();
+        EXPECT_FALSE(loaded.host);
+        ASSERT_EQ(loaded.problems.size(), 1u);
+        const auto& problem = loaded.problems.front();
+        EXPECT_THAT(problem, StartsWith("The certificate record " + file.string() + " is damaged ("));
         EXPECT_THAT(problem, HasSubstr(why));
-        EXPECT_THAT(problem, HasSubstr("; it was moved to " + record().string() + ".damaged"));
-        EXPECT_FALSE(std::filesystem::exists(record()));
-        ASSERT_TRUE(std::filesystem::exists(record().string() + ".damaged"));
-        EXPECT_EQ(test::readTextFile(record().string() + ".damaged"), contents);
-        std::filesystem::remove(record().string() + ".damaged");
+        EXPECT_THAT(problem, HasSubstr("; it was moved to " + file.string() + ".damaged"));
+        EXPECT_FALSE(std::filesystem::exists(file));
+        ASSERT_TRUE(std::filesystem::exists(file.string() + ".damaged"));
+        EXPECT_EQ(test::readTextFile(file.string() + ".damaged"), contents);
+        std::filesystem::remove(file.string() + ".damaged");
+    }
+
+    // The text of a good record of host, for editing.
+    std::string recordTextOf(const HostCertificatePtr& host)
+    {
+        install(host);
+        auto text = test::readTextFile(record());
+        std::filesystem::remove_all(dir / "private");
+        std::filesystem::remove_all(serviceDir());
+        return text;
     }
 
     TempDir dir;
@@ -138,7 +164,7 @@ protected:
 TEST_F(HostCertificateStoreTest, AGeneratedCertificateLoadsBackCompletely)
 {
     const auto host = generated();
-    store().save(*host);
+    install(host);
     const auto loaded = loadClean();
     ASSERT_TRUE(loaded);
     EXPECT_EQ(loaded->origin, HostOrigin::Generated);
@@ -157,7 +183,7 @@ TEST_F(HostCertificateStoreTest, AGeneratedCertificateLoadsBackCompletely)
 TEST_F(HostCertificateStoreTest, AnUploadedCertificateLoadsBackWithItsChainInOrder)
 {
     const auto host = uploaded();
-    store().save(*host);
+    install(host);
     const auto loaded = loadClean();
     ASSERT_TRUE(loaded);
     EXPECT_EQ(loaded->origin, HostOrigin::Uploaded);
@@ -170,42 +196,35 @@ TEST_F(HostCertificateStoreTest, AnUploadedCertificateLoadsBackWithItsChainInOrd
 
 TEST_F(HostCertificateStoreTest, TheRecordIsReadableByRootOnly)
 {
-    store().save(*generated());
+    install(generated());
     const auto info = infoOf(record());
     ASSERT_TRUE(info.exists);
     EXPECT_EQ(info.mode, 0600u);
     EXPECT_EQ(info.owner, ::geteuid());
+    EXPECT_EQ(infoOf(records()).mode, 0700u);
 }
 
-TEST_F(HostCertificateStoreTest, ASecondSaveReplacesTheFirst)
+TEST_F(HostCertificateStoreTest, ASecondInstallReplacesTheFirstAndLeavesOneVersion)
 {
-    store().save(*generated());
+    install(generated());
     const auto second = uploaded();
-    store().save(*second);
+    install(second);
     const auto loaded = loadClean();
     ASSERT_TRUE(loaded);
     EXPECT_EQ(loaded->origin, HostOrigin::Uploaded);
     EXPECT_EQ(loaded->details.fingerprint, second->details.fingerprint);
     EXPECT_EQ(test::readTextFile(serviceDir() / "cert.pem"), leaf.pem());
-}
-
-TEST_F(HostCertificateStoreTest, CommitWritesTheRecordButDeliversNothing)
-{
-    const auto host = generated();
-    store().commit(*host);
-    EXPECT_TRUE(std::filesystem::exists(record()));
-    EXPECT_FALSE(std::filesystem::exists(serviceDir() / "key.pem"));
-    const auto loaded = loadClean();
-    ASSERT_TRUE(loaded);
-    EXPECT_EQ(loaded->keyPem, host->keyPem);
+    EXPECT_EQ(std::filesystem::read_symlink(serviceDir() / "current"), ".v2");
+    EXPECT_FALSE(std::filesystem::exists(serviceDir() / ".v1"));
+    EXPECT_FALSE(std::filesystem::exists(records() / "1.json"));
+    EXPECT_TRUE(std::filesystem::exists(records() / "2.json"));
 }
 
 TEST_F(HostCertificateStoreTest, NoRecordIsNoCertificateAndNoProblem)
 {
-    std::string problem;
-    EXPECT_FALSE(store().load(problem));
-    EXPECT_EQ(problem, "");
-    EXPECT_FALSE(std::filesystem::exists(record().string() + ".damaged"));
+    const auto loaded = store().load();
+    EXPECT_FALSE(loaded.host);
+    EXPECT_THAT(loaded.problems, ::testing::IsEmpty());
 }
 
 TEST_F(HostCertificateStoreTest, ADamagedRecordIsMovedAside)
@@ -219,9 +238,7 @@ TEST_F(HostCertificateStoreTest, ADamagedRecordIsMovedAside)
 
 TEST_F(HostCertificateStoreTest, ARecordWithMissingOrWrongPartsIsDamaged)
 {
-    const auto host = uploaded();
-    store().commit(*host);
-    const auto good = test::readTextFile(record());
+    const auto good = recordTextOf(uploaded());
 
     auto replaced = [&](const std::string& from, const std::string& to) {
         auto text = good;
@@ -239,8 +256,7 @@ TEST_F(HostCertificateStoreTest, ARecordWithMissingOrWrongPartsIsDamaged)
 
 TEST_F(HostCertificateStoreTest, ARecordWithBadGenerationSettingsIsDamaged)
 {
-    store().commit(*generated());
-    auto text = test::readTextFile(record());
+    auto text = recordTextOf(generated());
     const auto at = text.find("\"ec-p384\"");
     ASSERT_NE(at, std::string::npos);
     text.replace(at, 9, "\"dsa-512\"");
@@ -249,29 +265,135 @@ TEST_F(HostCertificateStoreTest, ARecordWithBadGenerationSettingsIsDamaged)
 
 TEST_F(HostCertificateStoreTest, AfterMovingADamagedRecordAsideTheNextLoadFindsNone)
 {
-    test::writeTextFile(record(), "garbage");
-    std::string problem;
-    EXPECT_FALSE(store().load(problem));
-    EXPECT_NE(problem, "");
-    std::string again;
-    EXPECT_FALSE(store().load(again));
-    EXPECT_EQ(again, "");
-    EXPECT_EQ(test::readTextFile(record().string() + ".damaged"), "garbage");
+    std::filesystem::create_directories(records());
+    test::writeTextFile(records() / "1.json", "garbage");
+    EXPECT_FALSE(store().load().host);
+    const auto again = store().load();
+    EXPECT_FALSE(again.host);
+    EXPECT_THAT(again.problems, ::testing::IsEmpty());
+    EXPECT_EQ(test::readTextFile(records() / "1.json.damaged"), "garbage");
 }
 
-// Header: "A damaged record is moved aside (never deleted)", not even by the next one.
+// Header: "damaged records (moved aside, never deleted)", not even by the next one.
 TEST_F(HostCertificateStoreTest, ASecondDamagedRecordDoesNotDeleteTheFirst)
 {
-    test::writeTextFile(record(), "first damaged record");
-    std::string problem;
-    EXPECT_FALSE(store().load(problem));
-    test::writeTextFile(record(), "second damaged record");
-    EXPECT_FALSE(store().load(problem));
+    std::filesystem::create_directories(records());
+    test::writeTextFile(records() / "1.json", "first damaged record");
+    EXPECT_FALSE(store().load().host);
+    test::writeTextFile(records() / "1.json", "second damaged record");
+    EXPECT_FALSE(store().load().host);
     bool firstKept = false;
-    for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+    for (const auto& entry : std::filesystem::directory_iterator(records()))
         if (entry.is_regular_file() && test::readTextFile(entry.path()) == "first damaged record")
             firstKept = true;
     EXPECT_TRUE(firstKept);
+}
+
+TEST_F(HostCertificateStoreTest, ADamagedCurrentRecordFallsBackToNoneAndKeepsTheEvidence)
+{
+    install(generated());
+    const auto file = record();
+    test::writeTextFile(file, "{");
+    const auto loaded = store().load();
+    EXPECT_FALSE(loaded.host);
+    ASSERT_EQ(loaded.problems.size(), 1u);
+    EXPECT_THAT(loaded.problems.front(), HasSubstr("is damaged"));
+    EXPECT_TRUE(std::filesystem::exists(file.string() + ".damaged"));
+}
+
+// -------- one step: interrupted changes and recovery --------
+
+TEST_F(HostCertificateStoreTest, AnInterruptedInstallIsRolledBackAtLoad)
+{
+    const auto first = generated();
+    install(first);
+    // What a kill -9 after the new record but before the swap leaves.
+    const auto second = uploaded();
+    const auto secondRecord = recordTextOf(second);
+    install(first); // again, as version 1
+    std::filesystem::create_directories(serviceDir() / ".v2");
+    test::writeTextFile(serviceDir() / ".v2" / "key.pem", second->keyPem);
+    test::writeTextFile(records() / "2.json", secondRecord);
+
+    const auto loaded = loadClean();
+    ASSERT_TRUE(loaded);
+    EXPECT_EQ(loaded->details.fingerprint, first->details.fingerprint);
+    EXPECT_FALSE(std::filesystem::exists(serviceDir() / ".v2"));
+    EXPECT_FALSE(std::filesystem::exists(records() / "2.json"));
+    EXPECT_EQ(test::readTextFile(serviceDir() / "key.pem"), first->keyPem);
+}
+
+TEST_F(HostCertificateStoreTest, AnEmptiedDirectoryIsDeliveredAgainFromTheNewestRecord)
+{
+    const auto host = uploaded();
+    install(host);
+    std::filesystem::remove_all(serviceDir());
+    const auto loaded = loadClean();
+    ASSERT_TRUE(loaded);
+    EXPECT_EQ(loaded->details.fingerprint, host->details.fingerprint);
+    EXPECT_EQ(test::readTextFile(serviceDir() / "key.pem"), leaf.keyPem());
+    EXPECT_EQ(test::readTextFile(serviceDir() / "chain.pem"), host->chainPem());
+}
+
+TEST_F(HostCertificateStoreTest, ARecordOfCertd01IsMigratedAndItsFilesReplacedByLinks)
+{
+    const auto host = uploaded();
+    const auto text = recordTextOf(host);
+    std::filesystem::create_directories(legacyRecord().parent_path());
+    test::writeTextFile(legacyRecord(), text);
+    std::filesystem::create_directories(serviceDir());
+    test::writeTextFile(serviceDir() / "cert.pem", host->certificatePem);
+    test::writeTextFile(serviceDir() / "key.pem", host->keyPem);
+
+    const auto loaded = loadClean();
+    ASSERT_TRUE(loaded);
+    EXPECT_EQ(loaded->details.fingerprint, host->details.fingerprint);
+    EXPECT_FALSE(std::filesystem::exists(legacyRecord()));
+    for (const char* name : {"cert.pem", "chain.pem", "key.pem"})
+        EXPECT_TRUE(std::filesystem::is_symlink(serviceDir() / name)) << name;
+    EXPECT_EQ(test::readTextFile(serviceDir() / "key.pem"), host->keyPem);
+    EXPECT_EQ(test::readTextFile(record()), text);
+}
+
+TEST_F(HostCertificateStoreTest, LoadRemovesLeftoverVersionsRecordsAndTemporaryFiles)
+{
+    install(generated());
+    std::filesystem::create_directories(serviceDir() / ".v7");
+    test::writeTextFile(serviceDir() / ".key.pem.0123456789abcdef.tmp", "secret");
+    test::writeTextFile(records() / ".1.json.0123456789abcdef.tmp", "secret");
+    test::writeTextFile(records() / "9.json", "stale");
+    ASSERT_TRUE(loadClean());
+    EXPECT_FALSE(std::filesystem::exists(serviceDir() / ".v7"));
+    EXPECT_FALSE(std::filesystem::exists(serviceDir() / ".key.pem.0123456789abcdef.tmp"));
+    EXPECT_FALSE(std::filesystem::exists(records() / ".1.json.0123456789abcdef.tmp"));
+    EXPECT_FALSE(std::filesystem::exists(records() / "9.json"));
+}
+
+TEST_F(HostCertificateStoreTest, ASymlinkInPlaceOfTheDirectoryIsRefused)
+{
+    TempDir elsewhere;
+    std::filesystem::create_directories(serviceDir().parent_path());
+    std::filesystem::create_directory_symlink(elsewhere.path(), serviceDir());
+    try {
+        store().install(*generated());
+        FAIL() << "installed through a symbolic link";
+    } catch (const Error& error) {
+        EXPECT_THAT(error.what(), HasSubstr("symbolic link"));
+    }
+    EXPECT_TRUE(std::filesystem::is_empty(elsewhere.path()));
+}
+
+TEST_F(HostCertificateStoreTest, ADirectoryOwnedBySomeoneElseIsRefused)
+{
+    std::filesystem::create_directories(serviceDir());
+    ASSERT_EQ(::chown(serviceDir().c_str(), 65534, 65534), 0);
+    try {
+        store().install(*generated());
+        FAIL() << "installed into a directory owned by nobody";
+    } catch (const Error& error) {
+        EXPECT_THAT(error.what(), HasSubstr("owned by uid 65534"));
+    }
+    EXPECT_TRUE(std::filesystem::is_empty(serviceDir()));
 }
 
 // -------- delivery --------
@@ -279,21 +401,26 @@ TEST_F(HostCertificateStoreTest, ASecondDamagedRecordDoesNotDeleteTheFirst)
 TEST_F(HostCertificateStoreTest, DeliversTheFilesTheServiceReads)
 {
     const auto host = uploaded();
-    store().save(*host);
+    install(host);
     EXPECT_EQ(test::readTextFile(serviceDir() / "cert.pem"), leaf.pem());
     EXPECT_EQ(test::readTextFile(serviceDir() / "chain.pem"), leaf.pem() + intermediate.pem() + root.pem());
     EXPECT_EQ(test::readTextFile(serviceDir() / "key.pem"), leaf.keyPem());
     EXPECT_EQ(store().settings().certificatePath(), serviceDir() / "cert.pem");
     EXPECT_EQ(store().settings().chainPath(), serviceDir() / "chain.pem");
     EXPECT_EQ(store().settings().privateKeyPath(), serviceDir() / "key.pem");
+    // Every name resolves through the one link that changes.
+    for (const char* name : {"cert.pem", "chain.pem", "key.pem"})
+        EXPECT_EQ(std::filesystem::read_symlink(serviceDir() / name), std::filesystem::path("current") / name);
 }
 
 TEST_F(HostCertificateStoreTest, WithoutKeyGroupOnlyRootReadsTheKey)
 {
-    store().save(*generated());
-    const auto directory = infoOf(serviceDir());
-    EXPECT_EQ(directory.mode, 0700u);
-    EXPECT_EQ(directory.group, 0u);
+    install(generated());
+    for (const auto& directory : {serviceDir(), serviceDir() / "current"}) {
+        const auto info = infoOf(directory);
+        EXPECT_EQ(info.mode, 0700u) << directory;
+        EXPECT_EQ(info.group, 0u) << directory;
+    }
     const auto key = infoOf(serviceDir() / "key.pem");
     EXPECT_EQ(key.mode, 0600u);
     EXPECT_EQ(key.owner, 0u);
@@ -307,10 +434,12 @@ TEST_F(HostCertificateStoreTest, WithoutKeyGroupOnlyRootReadsTheKey)
 
 TEST_F(HostCertificateStoreTest, AKeyGroupMayReadTheKeyAndEnterTheDirectory)
 {
-    store(nogroup).save(*generated());
-    const auto directory = infoOf(serviceDir());
-    EXPECT_EQ(directory.mode, 0750u);
-    EXPECT_EQ(directory.group, nogroup);
+    install(generated(), nogroup);
+    for (const auto& directory : {serviceDir(), serviceDir() / "current"}) {
+        const auto info = infoOf(directory);
+        EXPECT_EQ(info.mode, 0750u) << directory;
+        EXPECT_EQ(info.group, nogroup) << directory;
+    }
     const auto key = infoOf(serviceDir() / "key.pem");
     EXPECT_EQ(key.mode, 0640u);
     EXPECT_EQ(key.owner, 0u);
@@ -326,65 +455,66 @@ TEST_F(HostCertificateStoreTest, AKeyGroupMayReadTheKeyAndEnterTheDirectory)
 
 TEST_F(HostCertificateStoreTest, DroppingTheKeyGroupTakesItsAccessAway)
 {
-    const auto host = generated();
-    store(nogroup).save(*host);
-    store().deliver(*host);
+    install(generated(), nogroup);
+    ASSERT_TRUE(loadClean());
     EXPECT_EQ(infoOf(serviceDir()).mode, 0700u);
     EXPECT_EQ(infoOf(serviceDir()).group, 0u);
     EXPECT_EQ(infoOf(serviceDir() / "key.pem").mode, 0600u);
     EXPECT_EQ(infoOf(serviceDir() / "key.pem").group, 0u);
 }
 
-TEST_F(HostCertificateStoreTest, DeliveryRewritesADeletedKey)
+TEST_F(HostCertificateStoreTest, LoadRedeliversADeletedKey)
 {
     const auto host = generated();
-    store().save(*host);
+    install(host);
     std::filesystem::remove(serviceDir() / "key.pem");
-    store().deliver(*host);
+    ASSERT_TRUE(loadClean());
     EXPECT_EQ(test::readTextFile(serviceDir() / "key.pem"), host->keyPem);
     EXPECT_EQ(infoOf(serviceDir() / "key.pem").mode, 0600u);
 }
 
-TEST_F(HostCertificateStoreTest, DeliveryRewritesAModifiedKey)
+TEST_F(HostCertificateStoreTest, LoadRedeliversAModifiedKey)
 {
     const auto host = generated();
-    store().save(*host);
+    install(host);
     // Same length, one character different: only the contents tell.
     auto modified = host->keyPem;
     modified[40] = modified[40] == 'A' ? 'B' : 'A';
     test::writeTextFile(serviceDir() / "key.pem", modified);
-    store().deliver(*host);
+    ASSERT_TRUE(loadClean());
     EXPECT_EQ(test::readTextFile(serviceDir() / "key.pem"), host->keyPem);
 
     test::writeTextFile(serviceDir() / "key.pem", host->keyPem + "trailing");
-    store().deliver(*host);
+    ASSERT_TRUE(loadClean());
     EXPECT_EQ(test::readTextFile(serviceDir() / "key.pem"), host->keyPem);
 
     test::writeTextFile(serviceDir() / "key.pem", "");
-    store().deliver(*host);
+    ASSERT_TRUE(loadClean());
     EXPECT_EQ(test::readTextFile(serviceDir() / "key.pem"), host->keyPem);
 }
 
-TEST_F(HostCertificateStoreTest, DeliveryRewritesDeletedAndModifiedCertificates)
+TEST_F(HostCertificateStoreTest, LoadRedeliversDeletedAndModifiedCertificates)
 {
     const auto host = uploaded();
-    store().save(*host);
+    install(host);
     std::filesystem::remove(serviceDir() / "chain.pem");
-    test::writeTextFile(serviceDir() / "cert.pem", root.pem());
-    store().deliver(*host);
+    std::filesystem::remove(serviceDir() / "cert.pem");
+    test::writeTextFile(serviceDir() / "cert.pem", root.pem()); // a file where the link was
+    ASSERT_TRUE(loadClean());
     EXPECT_EQ(test::readTextFile(serviceDir() / "cert.pem"), host->certificatePem);
     EXPECT_EQ(test::readTextFile(serviceDir() / "chain.pem"), host->chainPem());
+    EXPECT_TRUE(std::filesystem::is_symlink(serviceDir() / "cert.pem"));
 }
 
-TEST_F(HostCertificateStoreTest, DeliveryRestoresPermissions)
+TEST_F(HostCertificateStoreTest, LoadRestoresPermissions)
 {
     const auto host = generated();
-    store().save(*host);
+    install(host);
     std::filesystem::permissions(serviceDir() / "key.pem", std::filesystem::perms(0644));
     std::filesystem::permissions(serviceDir() / "cert.pem", std::filesystem::perms(0600));
     std::filesystem::permissions(serviceDir(), std::filesystem::perms(0755));
     ASSERT_EQ(::chown((serviceDir() / "key.pem").c_str(), static_cast<uid_t>(-1), nogroup), 0);
-    store().deliver(*host);
+    ASSERT_TRUE(loadClean());
     EXPECT_EQ(infoOf(serviceDir() / "key.pem").mode, 0600u);
     EXPECT_EQ(infoOf(serviceDir() / "key.pem").group, 0u);
     EXPECT_EQ(infoOf(serviceDir() / "cert.pem").mode, 0644u);
@@ -392,43 +522,42 @@ TEST_F(HostCertificateStoreTest, DeliveryRestoresPermissions)
     EXPECT_EQ(test::readTextFile(serviceDir() / "key.pem"), host->keyPem);
 }
 
-TEST_F(HostCertificateStoreTest, DeliveryRestoresTheKeyGroup)
+TEST_F(HostCertificateStoreTest, LoadRestoresTheKeyGroup)
 {
-    const auto host = generated();
-    store(nogroup).save(*host);
+    install(generated(), nogroup);
     ASSERT_EQ(::chown((serviceDir() / "key.pem").c_str(), static_cast<uid_t>(-1), 0), 0);
     ASSERT_EQ(::chown(serviceDir().c_str(), static_cast<uid_t>(-1), 0), 0);
-    store(nogroup).deliver(*host);
+    EXPECT_THAT(store(nogroup).load().problems, ::testing::IsEmpty());
     EXPECT_EQ(infoOf(serviceDir() / "key.pem").group, nogroup);
     EXPECT_EQ(infoOf(serviceDir() / "key.pem").mode, 0640u);
     EXPECT_EQ(infoOf(serviceDir()).group, nogroup);
 }
 
-TEST_F(HostCertificateStoreTest, DeliveryLeavesFilesThatAreRightAlone)
+TEST_F(HostCertificateStoreTest, LoadLeavesADeliveryThatIsRightAlone)
 {
     const auto host = generated();
-    store().save(*host);
+    install(host);
     const auto before = infoOf(serviceDir() / "key.pem");
     const auto certBefore = infoOf(serviceDir() / "cert.pem");
     const auto chainBefore = infoOf(serviceDir() / "chain.pem");
-    store().deliver(*host);
+    ASSERT_TRUE(loadClean());
     EXPECT_EQ(infoOf(serviceDir() / "key.pem").inode, before.inode);
     EXPECT_EQ(infoOf(serviceDir() / "cert.pem").inode, certBefore.inode);
     EXPECT_EQ(infoOf(serviceDir() / "chain.pem").inode, chainBefore.inode);
 
-    // Only the file that differs is replaced.
+    // A repair replaces the version as a whole: never one file of a pair.
     std::filesystem::remove(serviceDir() / "cert.pem");
-    store().deliver(*host);
-    EXPECT_EQ(infoOf(serviceDir() / "key.pem").inode, before.inode);
+    ASSERT_TRUE(loadClean());
+    EXPECT_NE(infoOf(serviceDir() / "key.pem").inode, before.inode);
+    EXPECT_EQ(test::readTextFile(serviceDir() / "key.pem"), host->keyPem);
     EXPECT_TRUE(infoOf(serviceDir() / "cert.pem").exists);
 }
 
-TEST_F(HostCertificateStoreTest, DeliveryCreatesMissingDirectories)
+TEST_F(HostCertificateStoreTest, InstallCreatesMissingDirectories)
 {
     const auto host = generated();
-    store().commit(*host);
     ASSERT_FALSE(std::filesystem::exists(serviceDir().parent_path()));
-    store().deliver(*host);
+    install(host);
     EXPECT_TRUE(std::filesystem::is_directory(serviceDir()));
     EXPECT_EQ(test::readTextFile(serviceDir() / "key.pem"), host->keyPem);
 }
