@@ -6,6 +6,7 @@
 #include "expiry.h"
 #include "expiry_journal.h"
 #include "hostname.h"
+#include "service_directory.h"
 #include "text.h"
 #include "unit_reloader.h"
 
@@ -54,10 +55,16 @@ HostCertificates::HostCertificates(sdbus::IConnection& connection, EventLoop& lo
     , applianceCaSettings_(config.applianceCa)
     , listener_(std::move(listener))
 {
-    for (const auto& [name, serviceConfig] : config.services)
+    std::map<std::string, std::filesystem::path> directories;
+    for (const auto& [name, serviceConfig] : config.services) {
+        auto settings = settingsFor(name, serviceConfig, layout);
+        directories.emplace(name, settings.directory);
         services_.emplace(name, Service{HostCertificateStore(layout.hostRecords(name), layout.legacyHostRecord(name),
-                                                             settingsFor(name, serviceConfig, layout)),
+                                                             std::move(settings)),
                                         nullptr});
+    }
+    if (const auto why = whyServiceDirectoriesClash(directories, layout); !why.empty())
+        throw std::runtime_error("Invalid configuration: " + why);
 }
 
 void HostCertificates::publish()

@@ -126,19 +126,23 @@ std::string readFile(const std::filesystem::path& path, std::size_t maxSize)
     const FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0)
         throwSystemError("Could not open", path.string(), errno);
+    return readOpenFile(fd.get(), maxSize, path.string());
+}
+
+std::string readOpenFile(int fd, std::size_t maxSize, const std::string& shownPath)
+{
     std::string contents;
     char buffer[16384];
     for (;;) {
-        const ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
+        const ssize_t got = ::read(fd, buffer, sizeof buffer);
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0)
-            throwSystemError("Could not read", path.string(), errno);
+            throwSystemError("Could not read", shownPath, errno);
         if (got == 0)
             return contents;
         if (contents.size() + static_cast<std::size_t>(got) > maxSize)
-            throw Error(ErrorCode::Internal, path.string() + " is larger than " +
-                                                 std::to_string(maxSize) + " bytes");
+            throw Error(ErrorCode::Internal, shownPath + " is larger than " + std::to_string(maxSize) + " bytes");
         contents.append(buffer, static_cast<std::size_t>(got));
     }
 }

@@ -49,6 +49,8 @@ void ensureDirectory(const std::filesystem::path& directory, mode_t mode,
 
 // The whole file; Internal error when it cannot be read or exceeds maxSize.
 std::string readFile(const std::filesystem::path& path, std::size_t maxSize);
+// The rest of the open file fd; shownPath names it in errors.
+std::string readOpenFile(int fd, std::size_t maxSize, const std::string& shownPath);
 
 // Temporary files are ".<name>.<random>.tmp".
 std::string temporaryNameFor(std::string_view name);

@@ -5,6 +5,11 @@
 #include "certificate_validation.h"
 #include "details_cache.h"
 #include "error.h"
+#include "file_descriptor.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -19,27 +24,44 @@ namespace {
 struct Candidate {
     std::filesystem::path file;
     FileStamp stamp;
+    // Only certd's user can change the file: it may be linked into the trust
+    // directory and found in the details cache. Any other file is parsed and
+    // validated every time it is read, and the trust directory gets a copy
+    // of the validated certificate, never the file itself.
+    bool protectedFile = false;
 };
 
-std::vector<Candidate> listCandidates(const std::filesystem::path& directory)
+struct Listing {
+    std::vector<Candidate> candidates;
+    std::vector<std::string> problems;
+};
+
+Listing listCandidates(const std::filesystem::path& directory)
 {
     std::error_code error;
     std::filesystem::directory_iterator entries(directory, error);
     if (error)
         throwSystemError("Could not list the CA store", directory.string(), error.value());
-    std::vector<Candidate> candidates;
+    Listing listing;
     for (const auto& entry : entries) {
         const auto name = entry.path().filename().string();
         struct stat status{};
-        if (name.starts_with('.') || ::stat(entry.path().c_str(), &status) != 0 ||
-            !S_ISREG(status.st_mode))
+        if (name.starts_with('.') || ::lstat(entry.path().c_str(), &status) != 0)
             continue;
-        candidates.push_back({entry.path(), FileStamp::of(status)});
+        if (S_ISLNK(status.st_mode)) {
+            listing.problems.push_back(entry.path().string() +
+                                       ": a symbolic link; the store takes regular files only (copy the file in)");
+            continue;
+        }
+        if (!S_ISREG(status.st_mode))
+            continue;
+        const bool onlyCertdWrites = status.st_uid == ::geteuid() && (status.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+        listing.candidates.push_back({entry.path(), FileStamp::of(status), onlyCertdWrites});
     }
     // Sorted, so that of two files holding the same certificate the same one wins every time.
-    std::sort(candidates.begin(), candidates.end(),
+    std::sort(listing.candidates.begin(), listing.candidates.end(),
               [](const Candidate& a, const Candidate& b) { return a.file < b.file; });
-    return candidates;
+    return listing;
 }
 
 // The stored form from what an earlier start learned about this content:
@@ -54,22 +76,36 @@ StoredCaPtr fromCache(std::string& contents, const Candidate& candidate, const D
     stored->file = candidate.file;
     stored->stamp = candidate.stamp;
     stored->pem = std::move(contents);
-    stored->fileIsPem = true;
+    stored->linkable = true;
     stored->details = cached->details;
     stored->subjectHash = cached->subjectHash;
     return stored;
 }
 
+// The file's contents, read without following a link, from the very file
+// that was listed (a file swapped in meanwhile is refused).
+std::string readCandidate(const Candidate& candidate)
+{
+    const FileDescriptor fd(::open(candidate.file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    struct stat status{};
+    if (!fd.valid() || ::fstat(fd.get(), &status) != 0)
+        throwSystemError("Could not open", candidate.file.string(), errno);
+    if (FileStamp::of(status) != candidate.stamp)
+        throw Error(ErrorCode::Internal, "it changed while being read; Reload again");
+    return readOpenFile(fd.get(), maxInputSize, candidate.file.string());
+}
+
 StoredCaPtr readStoredCa(const Candidate& candidate, const DetailsCache& cache)
 {
-    std::string contents = readFile(candidate.file, maxInputSize);
-    if (auto cached = fromCache(contents, candidate, cache))
-        return cached;
+    std::string contents = readCandidate(candidate);
+    if (candidate.protectedFile)
+        if (auto cached = fromCache(contents, candidate, cache))
+            return cached;
     CertificateInput input = readFirstCertificate(asBytes(contents));
     requireWellFormedExtensions(*input.certificate);
     requireCaCertificate(*input.certificate);
     auto stored = makeStoredCa(*input.certificate, candidate.file, candidate.stamp);
-    stored->fileIsPem = stored->pem == contents;
+    stored->linkable = candidate.protectedFile && stored->pem == contents;
     return stored;
 }
 
@@ -144,7 +180,8 @@ CaStoreScan CaStore::scan(const std::vector<StoredCaPtr>& known, const DetailsCa
         knownByFile[stored->file] = &stored;
 
     // Files unchanged since they were read are taken as they are.
-    const auto candidates = listCandidates(directory_);
+    auto listing = listCandidates(directory_);
+    const auto& candidates = listing.candidates;
     std::vector<ReadOutcome> outcomes(candidates.size());
     std::vector<Candidate> unknown;
     std::vector<std::size_t> unknownIndex;
@@ -162,12 +199,15 @@ CaStoreScan CaStore::scan(const std::vector<StoredCaPtr>& known, const DetailsCa
         outcomes[unknownIndex[k]] = std::move(read[k]);
 
     CaStoreScan result;
+    result.problems = std::move(listing.problems);
     std::set<std::string> fingerprints;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
         auto& outcome = outcomes[i];
         if (!outcome.stored) {
             result.problems.push_back(std::move(outcome.problem));
         } else if (!fingerprints.insert(outcome.stored->fingerprint()).second) {
+            // Not trusted twice, but deleted with the certificate.
+            result.duplicates[outcome.stored->fingerprint()].push_back(candidates[i].file);
             result.problems.push_back(candidates[i].file.string() +
                                       ": the same certificate is stored in another file; ignored");
         } else {
@@ -181,7 +221,7 @@ StoredCaPtr CaStore::add(X509& cert) const
 {
     const auto file = directory_ / (sha256Fingerprint(cert) + ".pem");
     auto stored = makeStoredCa(cert, file, {});
-    stored->fileIsPem = true;
+    stored->linkable = true;
     writeFileAtomically(file, stored->pem, FileOptions::durableFile(0644));
     struct stat status{};
     if (::stat(file.c_str(), &status) != 0)
@@ -190,9 +230,9 @@ StoredCaPtr CaStore::add(X509& cert) const
     return stored;
 }
 
-void CaStore::remove(const StoredCa& stored) const
+void CaStore::remove(const std::filesystem::path& file) const
 {
-    removeFileDurably(stored.file);
+    removeFileDurably(file);
 }
 
 } // namespace certd

@@ -8,6 +8,7 @@
 #include <openssl/types.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -22,6 +23,9 @@ using DetailsCache = std::unordered_map<std::uint64_t, CachedCertificate>;
 
 struct CaStoreScan {
     std::vector<StoredCaPtr> certificates;
+    // Further files holding a certificate of certificates (by fingerprint):
+    // not trusted twice, but deleted with it, so that no Reload brings it back.
+    std::map<std::string, std::vector<std::filesystem::path>> duplicates;
     std::vector<std::string> problems; // one line per file that was skipped
 };
 
@@ -32,17 +36,18 @@ public:
     const std::filesystem::path& directory() const { return directory_; }
 
     // Reads every file leniently: a certificate that has expired since it was
-    // stored is kept (expiry monitoring reports it); an unreadable file, or
-    // one that is not a CA, is skipped and described in problems. Files
-    // whose stamp matches an entry of known are not read again; certificates
-    // found in cache are not parsed again.
+    // stored is kept (expiry monitoring reports it); an unreadable file, one
+    // that is not a CA, or a symbolic link, is skipped and described in
+    // problems. Files whose stamp matches an entry of known are not read
+    // again; certificates found in cache are not parsed again, but only for
+    // files that no one but certd's user can change.
     CaStoreScan scan(const std::vector<StoredCaPtr>& known, const DetailsCache& cache) const;
 
     // Writes cert durably as "<fingerprint>.pem".
     StoredCaPtr add(X509& cert) const;
 
-    // Removes the certificate's file durably.
-    void remove(const StoredCa& stored) const;
+    // Removes a file of the store durably.
+    void remove(const std::filesystem::path& file) const;
 
 private:
     std::filesystem::path directory_;

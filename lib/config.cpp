@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "atomic_file.h"
+#include "service_directory.h"
 
 #include <ini.h>
 #include <grp.h>
@@ -53,6 +54,15 @@ Section serviceSection(const std::string& service)
          [service](Config& config, const std::string& value) {
              if (!value.empty() && !std::filesystem::path(value).is_absolute())
                  throw InvalidValue{"must be an absolute path (or empty for the default)"};
+             if (value.empty())
+                 return;
+             if (auto why = whyNotAServiceDirectory(value); !why.empty())
+                 throw InvalidValue{why};
+             for (const auto& [other, settings] : config.services)
+                 if (other != service && !settings.directory.empty())
+                     if (auto why = whyNotApart(value, settings.directory); !why.empty())
+                         throw InvalidValue{"each service needs a directory of its own, and [" + other +
+                                            "] has Directory=" + settings.directory.string() + ": " + why};
              config.services[service].directory = value;
          }},
         {"KeyGroup",

@@ -126,19 +126,10 @@ std::optional<std::string> DirectoryHandle::readRegularFile(std::string_view nam
     if (!fd.valid() || ::fstat(fd.get(), &status) != 0 || !S_ISREG(status.st_mode) ||
         static_cast<std::size_t>(status.st_size) > maxSize)
         return std::nullopt;
-    std::string contents;
-    char buffer[16384];
-    for (;;) {
-        const ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            return std::nullopt;
-        if (got == 0)
-            return contents;
-        if (contents.size() + static_cast<std::size_t>(got) > maxSize)
-            return std::nullopt;
-        contents.append(buffer, static_cast<std::size_t>(got));
+    try {
+        return readOpenFile(fd.get(), maxSize, shown(name));
+    } catch (const Error&) {
+        return std::nullopt;
     }
 }
 

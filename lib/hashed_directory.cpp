@@ -79,7 +79,7 @@ std::filesystem::path HashedDirectory::entryPath(unsigned long hash, std::size_t
 void HashedDirectory::writeEntry(const StoredCa& stored, std::size_t index) const
 {
     const auto entry = entryPath(stored.subjectHash, index);
-    if (stored.fileIsPem && linkAtomically(stored.file, entry))
+    if (stored.linkable && linkAtomically(stored.file, entry))
         return;
     writeFileAtomically(entry, stored.pem, FileOptions::rebuiltAtStart(0644));
 }
@@ -89,7 +89,7 @@ bool HashedDirectory::holds(const std::filesystem::path& entry, const StoredCa& 
     struct stat status{};
     if (::stat(entry.c_str(), &status) != 0)
         return false;
-    if (stored.fileIsPem && status.st_ino == stored.stamp.inode && status.st_dev == stored.stamp.device)
+    if (stored.linkable && status.st_ino == stored.stamp.inode && status.st_dev == stored.stamp.device)
         return true;
     return contentsOf(entry) == stored.pem;
 }

@@ -30,9 +30,10 @@ struct StoredCa {
     // The certificate alone, as certd writes it. For files certd wrote this
     // is exactly the file's contents, so starting needs no decoding at all.
     std::string pem;
-    // The file holds exactly pem (true for every file certd wrote), so the
-    // trust directory can link to it instead of copying it.
-    bool fileIsPem = false;
+    // The file holds exactly pem and only certd's user can change it (true
+    // for every file certd wrote), so the trust directory may link to it
+    // instead of copying the validated certificate.
+    bool linkable = false;
     CertificateDetails details;
     unsigned long subjectHash = 0; // X509_subject_name_hash: the hashed-directory name
 

@@ -53,6 +53,7 @@ TrustStoreChanges TrustStore::load()
         loaded.emplace(stored->fingerprint(), std::move(stored));
 
     TrustStoreChanges changes{{}, {}, std::move(scan.problems)};
+    duplicates_ = std::move(scan.duplicates);
     for (const auto& [fingerprint, stored] : byFingerprint_)
         if (!loaded.contains(fingerprint))
             changes.removed.push_back(stored);
@@ -95,11 +96,22 @@ StoredCaPtr TrustStore::import(const CaInspection& inspection)
                                                   "\" is already stored (fingerprint " +
                                                   inspection.details.fingerprint + ")");
     StoredCaPtr stored = store_.add(*inspection.certificate);
+    // All or nothing: a store file that is not also trusted is taken back,
+    // so that a failed import leaves no certificate that Reload would find.
+    try {
+        hashedDirectory_.add(*stored);
+    } catch (...) {
+        try {
+            store_.remove(stored->file);
+        } catch (const Error&) {
+            // Reported as the import's failure; a Reload would take it in.
+        }
+        throw;
+    }
     {
         std::lock_guard lock(mutex_);
         byFingerprint_.emplace(stored->fingerprint(), stored);
     }
-    hashedDirectory_.add(*stored);
     markChanged();
     return stored;
 }
@@ -110,12 +122,24 @@ void TrustStore::remove(const std::string& fingerprint)
     if (!stored)
         throw Error(ErrorCode::NotFound, "No CA certificate with fingerprint " + fingerprint +
                                              " is stored");
-    store_.remove(*stored);
+    // Distrust first: a failure after that puts the trust entry back, so a
+    // failed Delete never leaves a certificate trusted but unlisted.
+    hashedDirectory_.remove(*stored);
+    try {
+        if (const auto copies = duplicates_.find(fingerprint); copies != duplicates_.end()) {
+            for (const auto& file : copies->second)
+                store_.remove(file);
+            duplicates_.erase(copies);
+        }
+        store_.remove(stored->file);
+    } catch (...) {
+        hashedDirectory_.add(*stored);
+        throw;
+    }
     {
         std::lock_guard lock(mutex_);
         byFingerprint_.erase(fingerprint);
     }
-    hashedDirectory_.remove(*stored);
     markChanged();
 }
 

@@ -58,11 +58,14 @@ public:
     // Parses and validates data as a CA certificate valid at now.
     CaInspection inspect(ByteView data, std::int64_t now) const;
 
-    // Stores an inspected certificate durably and adds it to the outputs.
+    // Stores an inspected certificate durably and adds it to the trust
+    // directory, or (Internal) leaves store, index and outputs as they were.
     // AlreadyExists when it is stored already.
     StoredCaPtr import(const CaInspection& inspection);
 
-    // NotFound when no such certificate is stored.
+    // Removes every file holding the certificate (copies placed in the
+    // store by hand too), then its trust entry. NotFound when no such
+    // certificate is stored.
     void remove(const std::string& fingerprint);
 
     StoredCaPtr find(const std::string& fingerprint) const;
@@ -81,6 +84,7 @@ private:
     HashedDirectory hashedDirectory_;
     mutable std::mutex mutex_; // guards writes to byFingerprint_, and reads off the bus thread
     std::map<std::string, StoredCaPtr> byFingerprint_;
+    std::map<std::string, std::vector<std::filesystem::path>> duplicates_; // further files, by fingerprint
     bool loaded_ = false;
     // Last: their threads must stop before the index goes.
     BatchedFileWriter bundleWriter_;

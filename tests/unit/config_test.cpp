@@ -247,6 +247,26 @@ TEST(ConfigServices, EachSectionSetsOnlyItsService)
     EXPECT_EQ(https.reloadUnit, "");
 }
 
+TEST(ConfigServices, TwoServicesCannotShareADirectory)
+{
+    EXPECT_THAT(errorOf("[https]\nDirectory=/srv/certs\n[postgresql]\nDirectory=/srv/certs/\n"),
+                HasSubstr(":4: invalid value \"/srv/certs/\" for Directory= in section [postgresql]: each service "
+                          "needs a directory of its own, and [https] has Directory=/srv/certs"));
+    EXPECT_THAT(errorOf("[https]\nDirectory=/srv/certs\n[postgresql]\nDirectory=/srv/certs/pg\n"),
+                HasSubstr("lies inside"));
+}
+
+TEST(ConfigServices, ADirectoryThatIsALinkOrSomeoneElsesIsRefusedWithItsLine)
+{
+    test::TempDir dir;
+    std::filesystem::create_directory_symlink("/tmp", dir / "link");
+    EXPECT_THAT(errorOf("[https]\nReloadUnit=nginx.service\nDirectory=" + (dir / "link").string() + "\n"),
+                HasSubstr(":3: invalid value \"" + (dir / "link").string() +
+                          "\" for Directory= in section [https]: " + (dir / "link").string() + " is a symbolic link"));
+    EXPECT_THAT(errorOf("[https]\nDirectory=/tmp\n"), HasSubstr(":2: invalid value \"/tmp\" for Directory= in "
+                                                              "section [https]: /tmp is writable by others"));
+}
+
 TEST(ConfigServices, AnEmptyDirectoryMeansTheDefault)
 {
     EXPECT_TRUE(parseConfig("[https]\nDirectory=\n", "x.conf").services.at("https").directory.empty());

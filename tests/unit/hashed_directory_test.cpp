@@ -134,7 +134,7 @@ TEST(HashedDirectory, LinksToStoreFilesThatHoldJustThePem)
     const CaStore store(dir / "store");
     const auto ca = test::makeCa("Linked");
     const auto stored = store.add(*ca.cert);
-    ASSERT_TRUE(stored->fileIsPem);
+    ASSERT_TRUE(stored->linkable);
 
     HashedDirectory hashed(dir / "hashed");
     hashed.add(*stored);
@@ -162,7 +162,7 @@ TEST(HashedDirectory, CopiesCertificatesFromFilesThatHoldMore)
     test::writeTextFile(dir / "store" / "bundle.pem", ca.pem() + test::makeCa("Second of two").pem());
     const auto scan = CaStore(dir / "store").scan({}, {});
     ASSERT_EQ(scan.certificates.size(), 1u);
-    EXPECT_FALSE(scan.certificates[0]->fileIsPem);
+    EXPECT_FALSE(scan.certificates[0]->linkable);
 
     HashedDirectory hashed(dir / "hashed");
     hashed.rebuild(scan.certificates);
