@@ -3,7 +3,7 @@
 #include "atomic_file.h"
 #include "details_json.h"
 
-#include <nlohmann/json.hpp>
+#include "json_reading.h"
 
 namespace certd {
 namespace {
@@ -30,10 +30,10 @@ Json toJson(const StoredCa& stored)
 std::pair<std::uint64_t, CachedCertificate> fromJson(const Json& entry)
 {
     CachedCertificate cached;
-    const auto key = entry.at(0).get<std::uint64_t>();
-    entry.at(1).get_to(cached.pemSize);
-    entry.at(2).get_to(cached.subjectHash);
-    cached.details = detailsFromJson(entry.at(3));
+    const auto key = json::integer<std::uint64_t>(json::element(entry, 0));
+    cached.pemSize = json::integer<std::size_t>(json::element(entry, 1));
+    cached.subjectHash = json::integer<unsigned long>(json::element(entry, 2));
+    cached.details = detailsFromJson(json::element(entry, 3));
     return {key, std::move(cached)};
 }
 
@@ -49,10 +49,13 @@ DetailsCache readDetailsCache(const std::filesystem::path& file)
 {
     DetailsCache cache;
     try {
-        const Json document = Json::from_cbor(readFile(file, maxCacheSize));
-        if (document.at("version") != formatVersion)
+        const Json document = json::parseCbor(readFile(file, maxCacheSize));
+        if (json::integer<int>(json::member(document, "version")) != formatVersion)
             return {};
-        for (const Json& entry : document.at("certificates"))
+        const Json& entries = json::member(document, "certificates");
+        if (!entries.is_array())
+            return {};
+        for (const Json& entry : entries)
             cache.insert(fromJson(entry));
     } catch (const std::exception&) {
         return {}; // missing or damaged: everything is parsed afresh

@@ -1,6 +1,6 @@
 #include "details_json.h"
 
-#include <nlohmann/json.hpp>
+#include "json_reading.h"
 
 namespace certd {
 
@@ -11,23 +11,24 @@ nlohmann::json detailsToJson(const CertificateDetails& d)
                                   d.signatureAlgorithm, d.pathLength, d.subjectAlternativeNames});
 }
 
-CertificateDetails detailsFromJson(const nlohmann::json& json)
+CertificateDetails detailsFromJson(const nlohmann::json& array)
 {
+    using namespace certd::json;
     CertificateDetails d;
     std::size_t i = 0;
-    json.at(i++).get_to(d.commonName);
-    json.at(i++).get_to(d.subject);
-    json.at(i++).get_to(d.issuer);
-    json.at(i++).get_to(d.issuerCommonName);
-    json.at(i++).get_to(d.serialNumber);
-    json.at(i++).get_to(d.notBefore);
-    json.at(i++).get_to(d.notAfter);
-    json.at(i++).get_to(d.fingerprint);
-    json.at(i++).get_to(d.selfSigned);
-    json.at(i++).get_to(d.keyType);
-    json.at(i++).get_to(d.signatureAlgorithm);
-    json.at(i++).get_to(d.pathLength);
-    json.at(i++).get_to(d.subjectAlternativeNames);
+    d.commonName = text(element(array, i++));
+    d.subject = text(element(array, i++));
+    d.issuer = text(element(array, i++));
+    d.issuerCommonName = text(element(array, i++));
+    d.serialNumber = text(element(array, i++));
+    d.notBefore = integer<std::int64_t>(element(array, i++));
+    d.notAfter = integer<std::int64_t>(element(array, i++));
+    d.fingerprint = text(element(array, i++));
+    d.selfSigned = boolean(element(array, i++));
+    d.keyType = text(element(array, i++));
+    d.signatureAlgorithm = text(element(array, i++));
+    d.pathLength = integer<int>(element(array, i++));
+    d.subjectAlternativeNames = texts(element(array, i++));
     return d;
 }
 

@@ -10,7 +10,7 @@
 namespace certd {
 
 nlohmann::json detailsToJson(const CertificateDetails& details);
-// Throws (nlohmann's exceptions) when json is not what detailsToJson makes.
+// Error(Internal) saying what is wrong when json is not what detailsToJson makes.
 CertificateDetails detailsFromJson(const nlohmann::json& json);
 
 } // namespace certd

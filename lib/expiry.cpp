@@ -2,7 +2,7 @@
 
 #include "atomic_file.h"
 
-#include <nlohmann/json.hpp>
+#include "json_reading.h"
 
 #include <algorithm>
 #include <sstream>
@@ -56,9 +56,14 @@ AnnouncementLog AnnouncementLog::load(const std::filesystem::path& file)
 {
     AnnouncementLog log;
     try {
-        const auto document = nlohmann::json::parse(readFile(file, 64 * 1024 * 1024));
-        if (document.at("version") == stateVersion)
-            document.at("announced").get_to(log.announced_);
+        const auto document = json::parseText(readFile(file, 64 * 1024 * 1024));
+        if (json::integer<int>(json::member(document, "version")) != stateVersion)
+            return log;
+        const auto& announced = json::member(document, "announced");
+        if (!announced.is_object())
+            json::throwWrongValue("an object of announcements");
+        for (const auto& [fingerprint, level] : announced.items())
+            log.announced_[fingerprint] = json::integer<int>(level);
     } catch (const std::exception&) {
         log.announced_.clear(); // missing or damaged
     }

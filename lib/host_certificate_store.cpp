@@ -4,7 +4,7 @@
 #include "details_json.h"
 #include "error.h"
 
-#include <nlohmann/json.hpp>
+#include "json_reading.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,16 +25,16 @@ Json settingsToJson(const GenerationSettings& settings)
             {"additionalNames", settings.additionalNames}};
 }
 
-GenerationSettings settingsFromJson(const Json& json)
+GenerationSettings settingsFromJson(const Json& object)
 {
     GenerationSettings settings;
-    json.at("hostname").get_to(settings.hostname);
-    const auto keyType = parseKeyType(json.at("keyType").get<std::string>());
+    settings.hostname = json::text(json::member(object, "hostname"));
+    const auto keyType = parseKeyType(json::text(json::member(object, "keyType")));
     if (!keyType)
-        throw std::runtime_error("unknown key type");
+        throw Error(ErrorCode::Internal, "unknown key type");
     settings.keyType = *keyType;
-    json.at("validityDays").get_to(settings.validityDays);
-    json.at("additionalNames").get_to(settings.additionalNames);
+    settings.validityDays = json::integer<unsigned>(json::member(object, "validityDays"));
+    settings.additionalNames = json::texts(json::member(object, "additionalNames"));
     return settings;
 }
 
@@ -54,23 +54,23 @@ std::string toRecord(const HostCertificate& host)
 // Reads back what toRecord wrote, without parsing any certificate.
 HostCertificatePtr fromRecord(const std::string& text)
 {
-    const Json record = Json::parse(text);
-    if (record.at("version") != recordVersion)
-        throw std::runtime_error("unknown record version");
-    const auto origin = record.at("origin").get<std::string>();
+    const Json record = json::parseText(text);
+    if (json::integer<int>(json::member(record, "version")) != recordVersion)
+        throw Error(ErrorCode::Internal, "unknown record version");
+    const auto origin = json::text(json::member(record, "origin"));
     if (origin != "generated" && origin != "uploaded")
-        throw std::runtime_error("unknown origin " + origin);
+        throw Error(ErrorCode::Internal, "unknown origin " + origin);
     auto host = std::make_shared<HostCertificate>();
     host->origin = origin == "generated" ? HostOrigin::Generated : HostOrigin::Uploaded;
-    record.at("certificate").get_to(host->certificatePem);
-    record.at("chain").get_to(host->chainPems);
-    record.at("privateKey").get_to(host->keyPem);
-    host->details = detailsFromJson(record.at("details"));
+    host->certificatePem = json::text(json::member(record, "certificate"));
+    host->chainPems = json::texts(json::member(record, "chain"));
+    host->keyPem = json::text(json::member(record, "privateKey"));
+    host->details = detailsFromJson(json::member(record, "details"));
     if (record.contains("generation"))
-        host->generation = settingsFromJson(record.at("generation"));
+        host->generation = settingsFromJson(json::member(record, "generation"));
     if (!host->certificatePem.starts_with("-----BEGIN CERTIFICATE-----") ||
         !host->keyPem.starts_with("-----BEGIN PRIVATE KEY-----"))
-        throw std::runtime_error("no certificate or key in it");
+        throw Error(ErrorCode::Internal, "no certificate or key in it");
     return host;
 }
 
