@@ -108,12 +108,25 @@ void requireAcceptableSize(ByteView data, std::string_view what)
 
 namespace {
 
+// DER when it parses as DER: a DER certificate may contain any text,
+// "-----BEGIN " too (in a Common Name, say), so the PEM marker alone
+// cannot decide.
+bool isDerCertificate(ByteView data)
+{
+    if (data.empty() || data.front() != derSequenceTag)
+        return false;
+    ByteView cursor = data;
+    const bool parsed = takeDerCertificate(cursor) != nullptr;
+    ERR_clear_error();
+    return parsed;
+}
+
 std::vector<X509Ptr> readCertificates(ByteView data, bool wholeChain)
 {
     requireAcceptableSize(data, "The certificate data");
     if (data.empty())
         invalid("The certificate data is empty");
-    if (data.front() == derSequenceTag && !containsPem(data))
+    if (isDerCertificate(data) || (data.front() == derSequenceTag && !containsPem(data)))
         return readDer(data, wholeChain);
 
     const PemScan scan = scanPem(data);
@@ -145,7 +158,7 @@ Bytes firstCertificateDer(ByteView data)
 {
     if (data.empty() || data.size() > maxInputSize)
         return {};
-    if (data.front() == derSequenceTag && !containsPem(data)) {
+    if (isDerCertificate(data) || (data.front() == derSequenceTag && !containsPem(data))) {
         const unsigned char* cursor = data.data();
         long length = 0;
         int tag = 0, objectClass = 0;

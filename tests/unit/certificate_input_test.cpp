@@ -50,6 +50,17 @@ TEST(CertificateInput, ReadsDer)
     EXPECT_EQ(input.additionalCertificates, 0u);
 }
 
+// A DER certificate may carry any text, the PEM marker too.
+TEST(CertificateInput, ReadsDerWhoseCommonNameContainsAPemMarker)
+{
+    const auto ca = test::makeCa("-----BEGIN CERTIFICATE----- in a name");
+    const auto der = ca.der();
+    const auto input = readFirstCertificate(der);
+    EXPECT_EQ(subjectCommonName(*input.certificate), "-----BEGIN CERTIFICATE----- in a name");
+    EXPECT_EQ(readCertificateChain(der).size(), 1u);
+    EXPECT_EQ(firstCertificateDer(der), der);
+}
+
 TEST(CertificateInput, ReadsPemWithExplanatoryTextAround)
 {
     const auto ca = makeCa("Text CA");
