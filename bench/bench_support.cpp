@@ -1,6 +1,6 @@
 #include "bench_support.h"
 
-#include "certificate_input.h"
+#include "x509/certificate_input.h"
 #include "test_certificates.h"
 
 #include <algorithm>

@@ -3,7 +3,7 @@
 // handler body runs inside translateErrors().
 #pragma once
 
-#include "error.h"
+#include "base/error.h"
 
 #include <sdbus-c++/Error.h>
 

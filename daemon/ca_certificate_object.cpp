@@ -3,8 +3,8 @@
 #include "authorization.h"
 #include "bus_errors.h"
 #include "bus_names.h"
-#include "export_format.h"
-#include "certificate_input.h"
+#include "x509/export_format.h"
+#include "x509/certificate_input.h"
 
 namespace certd {
 

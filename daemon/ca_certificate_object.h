@@ -1,7 +1,7 @@
 // D-Bus object /org/certd/Certd1/ca/<fingerprint>: one stored CA.
 #pragma once
 
-#include "ca_store.h"
+#include "trust/ca_store.h"
 #include "org.certd.Certd1.CACertificate-adaptor.h"
 
 #include <functional>

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "ca_certificate_object.h"
-#include "trust_store.h"
+#include "trust/trust_store.h"
 
 #include <map>
 #include <memory>

@@ -1,6 +1,6 @@
 #include "daemon.h"
 
-#include "atomic_file.h"
+#include "base/atomic_file.h"
 #include "authorization.h"
 #include "bus_names.h"
 #include "ca_certificates.h"
@@ -9,8 +9,8 @@
 #include "host_certificates.h"
 #include "hostname_watcher.h"
 #include "manager_object.h"
-#include "state_directory.h"
-#include "trust_store.h"
+#include "base/state_directory.h"
+#include "trust/trust_store.h"
 #include "unit_reloader.h"
 
 #include <sdbus-c++/sdbus-c++.h>

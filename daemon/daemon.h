@@ -2,7 +2,7 @@
 #pragma once
 
 #include "command_line.h"
-#include "config.h"
+#include "config/config.h"
 
 namespace certd {
 

@@ -3,8 +3,9 @@
 #include "bus_names.h"
 #include "expiry_journal.h"
 #include "host_certificates.h"
-#include "text.h"
-#include "trust_store.h"
+#include "base/clock.h"
+#include "base/text.h"
+#include "trust/trust_store.h"
 
 #include <spdlog/spdlog.h>
 

@@ -6,7 +6,7 @@
 // thousands of certificates.
 #pragma once
 
-#include "expiry.h"
+#include "expiry/expiry.h"
 
 #include <functional>
 #include <string>

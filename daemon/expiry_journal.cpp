@@ -1,7 +1,8 @@
 #include "expiry_journal.h"
 
 #include "logging.h"
-#include "text.h"
+#include "base/clock.h"
+#include "base/text.h"
 
 #include <spdlog/spdlog.h>
 #include <systemd/sd-journal.h>

@@ -1,7 +1,7 @@
 #include "generation_options.h"
 
-#include "error.h"
-#include "hostname.h"
+#include "base/error.h"
+#include "host/hostname.h"
 
 namespace certd {
 namespace {

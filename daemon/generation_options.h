@@ -1,7 +1,7 @@
 // Generate's a{sv} options, checked and turned into lib's settings.
 #pragma once
 
-#include "host_certificate.h"
+#include "host/host_certificate.h"
 
 #include <sdbus-c++/Types.h>
 

@@ -2,13 +2,14 @@
 
 #include "authorization.h"
 #include "bus_errors.h"
-#include "certificate_input.h"
-#include "export_format.h"
+#include "x509/certificate_input.h"
+#include "x509/export_format.h"
 #include "generation_options.h"
-#include "hostname.h"
-#include "private_key_input.h"
-#include "server_certificate_validation.h"
-#include "text.h"
+#include "host/hostname.h"
+#include "x509/private_key_input.h"
+#include "x509/server_certificate_validation.h"
+#include "base/clock.h"
+#include "base/text.h"
 
 
 namespace certd {

@@ -2,7 +2,7 @@
 // certificate. It validates and authorizes; the work is HostCertificates'.
 #pragma once
 
-#include "host_certificate_store.h"
+#include "host/host_certificate_store.h"
 #include "org.certd.Certd1.HostCertificate-adaptor.h"
 
 #include <functional>

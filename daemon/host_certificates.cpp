@@ -1,13 +1,14 @@
 #include "host_certificates.h"
 
-#include "atomic_file.h"
+#include "base/atomic_file.h"
 #include "bus_errors.h"
 #include "event_loop.h"
-#include "expiry.h"
+#include "expiry/expiry.h"
 #include "expiry_journal.h"
-#include "hostname.h"
-#include "service_directory.h"
-#include "text.h"
+#include "host/hostname.h"
+#include "host/service_directory.h"
+#include "base/clock.h"
+#include "base/text.h"
 #include "unit_reloader.h"
 
 #include <spdlog/spdlog.h>

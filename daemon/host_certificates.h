@@ -5,11 +5,11 @@
 // change and asks systemd to reload the service, on the bus thread.
 #pragma once
 
-#include "appliance_ca.h"
-#include "config.h"
+#include "host/appliance_ca.h"
+#include "config/config.h"
 #include "host_certificate_object.h"
-#include "serial_worker.h"
-#include "state_directory.h"
+#include "base/serial_worker.h"
+#include "base/state_directory.h"
 
 #include <functional>
 #include <map>

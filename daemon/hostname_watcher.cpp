@@ -1,7 +1,7 @@
 #include "hostname_watcher.h"
 
 #include "event_loop.h"
-#include "hostname.h"
+#include "host/hostname.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,6 +1,6 @@
 // certd: owns the appliance's certificates and serves them on D-Bus.
 #include "command_line.h"
-#include "config.h"
+#include "config/config.h"
 #include "daemon.h"
 #include "event_loop.h"
 #include "logging.h"

@@ -5,12 +5,13 @@
 #include "bus_names.h"
 #include "ca_certificates.h"
 #include "certd_build_config.h"
-#include "certificate_input.h"
+#include "x509/certificate_input.h"
 #include "expiry_checker.h"
-#include "export_format.h"
+#include "x509/export_format.h"
 #include "host_certificates.h"
-#include "text.h"
-#include "trust_store.h"
+#include "base/clock.h"
+#include "base/text.h"
+#include "trust/trust_store.h"
 
 
 namespace certd {

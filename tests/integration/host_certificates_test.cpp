@@ -1,10 +1,10 @@
 // Host certificates for https and postgresql through certd's D-Bus API:
 // first start, Generate, Upload, Export, delivery, restart, systemd reloads.
 #include "certd_fixture.h"
-#include "certificate_details.h"
-#include "certificate_input.h"
+#include "x509/certificate_details.h"
+#include "x509/certificate_input.h"
 #include "fake_systemd.h"
-#include "hostname.h"
+#include "host/hostname.h"
 #include "process.h"
 
 #include <openssl/pem.h>

@@ -1,9 +1,10 @@
 #include "test_certificates.h"
 
-#include "certificate_builder.h"
-#include "certificate_details.h"
-#include "certificate_input.h"
-#include "text.h"
+#include "x509/certificate_builder.h"
+#include "x509/certificate_details.h"
+#include "x509/certificate_input.h"
+#include "base/clock.h"
+#include "base/text.h"
 
 #include <openssl/pem.h>
 

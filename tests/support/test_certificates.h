@@ -2,9 +2,9 @@
 // certificate certd must refuse.
 #pragma once
 
-#include "bytes.h"
-#include "ca_store.h"
-#include "openssl_ptr.h"
+#include "base/bytes.h"
+#include "trust/ca_store.h"
+#include "x509/openssl_ptr.h"
 
 #include <cstdint>
 #include <string>

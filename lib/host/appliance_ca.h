@@ -1,0 +1,56 @@
+// The appliance's own CA, which signs the host certificates certd
+// generates. Created on first need; kept (key and certificate in one file,
+// readable by root only) under the state directory. Parsed only when it
+// signs: a restart that does not generate anything leaves OpenSSL idle.
+#pragma once
+
+#include "host/host_certificate.h"
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+namespace certd {
+
+struct ApplianceCaSettings {
+    std::string commonName; // empty: "<hostname> Appliance CA"
+    KeyType keyType = KeyType::EcP256;
+};
+
+inline constexpr int applianceCaValidityYears = 10;
+
+class ApplianceCa {
+public:
+    // Reads the CA from file; creates it there first when there is none
+    // (key generation: can take seconds). Settings only apply to a new CA.
+    static std::unique_ptr<ApplianceCa> loadOrCreate(const std::filesystem::path& file,
+                                                     const ApplianceCaSettings& settings, std::int64_t now);
+
+    const std::string& certificatePem() const { return certificatePem_; }
+    bool wasCreated() const { return created_; }
+
+    // A host certificate for settings, with a fresh key (slow: run off the
+    // bus thread). Valid from an hour ago (clock skew) for validityDays,
+    // never beyond the CA itself. Safe from any thread.
+    HostCertificatePtr issue(const GenerationSettings& settings, std::int64_t now) const;
+
+private:
+    ApplianceCa(std::string filePem, std::string certificatePem, bool created);
+
+    struct Parsed {
+        X509Ptr cert;
+        EvpPkeyPtr key;
+    };
+    const Parsed& parsed() const;
+
+    std::string filePem_; // key and certificate
+    std::string certificatePem_;
+    bool created_;
+    mutable std::once_flag parseOnce_;
+    mutable Parsed parsed_;
+};
+
+// DNS names first (hostname, its short name, additional names), no duplicates.
+std::vector<std::string> subjectAlternativeNamesFor(const GenerationSettings& settings);
+
+} // namespace certd

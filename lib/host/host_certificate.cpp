@@ -1,0 +1,89 @@
+#include "host/host_certificate.h"
+
+#include "x509/certificate_input.h"
+#include "base/error.h"
+#include "host/hostname.h"
+#include "x509/private_key_input.h"
+
+
+namespace certd {
+
+std::string_view originName(HostOrigin origin)
+{
+    switch (origin) {
+    case HostOrigin::Generated: return "generated";
+    case HostOrigin::Uploaded: return "uploaded";
+    case HostOrigin::None: break;
+    }
+    return "none";
+}
+
+void validateGenerationSettings(const GenerationSettings& settings)
+{
+    if (auto why = whyNotAHostname(settings.hostname); !why.empty())
+        throw Error(ErrorCode::InvalidArgument,
+                    "Hostname \"" + settings.hostname + "\" is not a valid host name: " + why);
+    if (settings.validityDays < 1 || settings.validityDays > maxValidityDays)
+        throw Error(ErrorCode::InvalidArgument,
+                    "ValidityDays " + std::to_string(settings.validityDays) + " is out of range: 1 to " +
+                        std::to_string(maxValidityDays) +
+                        " days (browsers refuse longer-lived certificates from a local CA)");
+    for (const auto& name : settings.additionalNames)
+        if (auto why = whyNotACertificateName(name); !why.empty())
+            throw Error(ErrorCode::InvalidArgument,
+                        "AdditionalNames entry \"" + name +
+                            "\" is neither a valid DNS name nor an IP address: " + why);
+}
+
+std::string HostCertificate::chainPem() const
+{
+    std::string pem = certificatePem;
+    for (const auto& issuer : chainPems)
+        pem += issuer;
+    return pem;
+}
+
+HostCertificatePtr makeHostCertificate(HostOrigin origin, std::optional<GenerationSettings> generation,
+                                       const std::vector<X509Ptr>& chain, EVP_PKEY& key)
+{
+    auto host = std::make_shared<HostCertificate>();
+    host->origin = origin;
+    host->generation = std::move(generation);
+    host->details = describeCertificate(*chain.front());
+    host->certificatePem = certificateToPem(*chain.front());
+    for (std::size_t i = 1; i < chain.size(); ++i)
+        host->chainPems.push_back(certificateToPem(*chain[i]));
+    host->keyPem = privateKeyToPem(key);
+    return host;
+}
+
+namespace {
+
+bool matchesName(std::string_view pattern, std::string_view host)
+{
+    if (pattern.starts_with("*.")) {
+        const auto dot = host.find('.');
+        return dot != std::string_view::npos && dot > 0 && host.substr(dot) == pattern.substr(1);
+    }
+    return pattern == host;
+}
+
+} // namespace
+
+bool matchesHostname(const CertificateDetails& details, const std::string& hostname)
+{
+    const std::string host = toLower(hostname);
+    if (host.empty())
+        return false;
+    bool hasDnsName = false;
+    for (const auto& name : details.subjectAlternativeNames) {
+        if (!name.starts_with("DNS:"))
+            continue;
+        hasDnsName = true;
+        if (matchesName(toLower(name.substr(4)), host))
+            return true;
+    }
+    return !hasDnsName && details.commonName != emptyCommonName && matchesName(toLower(details.commonName), host);
+}
+
+} // namespace certd

@@ -1,0 +1,62 @@
+// A service's TLS server certificate: what certd serves for https and
+// postgresql, and how it came to be.
+#pragma once
+
+#include "x509/certificate_details.h"
+#include "x509/key_generation.h"
+#include "x509/openssl_ptr.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace certd {
+
+enum class HostOrigin { None, Generated, Uploaded };
+
+// "none", "generated", "uploaded".
+std::string_view originName(HostOrigin origin);
+
+inline constexpr unsigned defaultValidityDays = 397;
+// Apple's limit for TLS certificates from a locally trusted CA; Chrome and
+// Firefox accept what Apple does.
+inline constexpr unsigned maxValidityDays = 825;
+
+// What Generate was asked for; kept, so that a renewal asks for the same.
+struct GenerationSettings {
+    std::string hostname;
+    KeyType keyType = KeyType::EcP256;
+    unsigned validityDays = defaultValidityDays;
+    std::vector<std::string> additionalNames; // DNS names or IP addresses
+};
+
+// InvalidArgument naming the first setting that is wrong.
+void validateGenerationSettings(const GenerationSettings& settings);
+
+// Plain text and numbers: what the service is given and what certd shows.
+// Holding no OpenSSL objects, a restart that only reads certificates back
+// never wakes OpenSSL's provider machinery (about 2 MB of resident code).
+struct HostCertificate {
+    HostOrigin origin = HostOrigin::None;
+    std::optional<GenerationSettings> generation; // for Generated
+    std::string certificatePem;                   // the leaf
+    std::vector<std::string> chainPems;           // its issuers, as served
+    std::string keyPem;                           // unencrypted PKCS#8
+    CertificateDetails details;                   // of the leaf
+
+    std::string chainPem() const; // the leaf, then the chain
+};
+
+using HostCertificatePtr = std::shared_ptr<const HostCertificate>;
+
+// A certificate from its parsed parts: chain[0] is the leaf.
+HostCertificatePtr makeHostCertificate(HostOrigin origin, std::optional<GenerationSettings> generation,
+                                       const std::vector<X509Ptr>& chain, EVP_PKEY& key);
+
+// Whether a certificate with these details is valid for hostname, as
+// browsers match: its DNS names (a "*" only as the whole leftmost label,
+// standing for exactly one label), or the Common Name when it has none.
+bool matchesHostname(const CertificateDetails& details, const std::string& hostname);
+
+} // namespace certd

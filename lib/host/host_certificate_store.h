@@ -1,0 +1,80 @@
+// Where a service's certificate lives, and how it changes in one step.
+//
+// The service reads cert.pem, chain.pem and key.pem in its directory, which
+// is a VersionedDirectory: every change writes a complete new version and
+// swaps the directory's `current` link to it with one rename, the commit
+// point. Each version has its record (origin, generation settings,
+// certificate, chain, key and details) in <records>/<version>.json, readable
+// by root only and written, durably, before the swap. So at every instant
+// the record of the version `current` names is the service's certificate,
+// and the key beside a certificate is always that certificate's key.
+//
+// load() (at start) makes disk and records agree again: an interrupted
+// change is rolled back (its version and record are removed), a delivery
+// that was damaged or changed by hand is written afresh from its record, and
+// a record of certd 0.1 (<state>/private/<service>.json) is migrated.
+#pragma once
+
+#include "host/host_certificate.h"
+#include "base/versioned_directory.h"
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <optional>
+
+namespace certd {
+
+struct ServiceSettings {
+    std::string name;                 // "https", "postgresql"
+    std::filesystem::path directory;  // where cert.pem, chain.pem, key.pem go
+    std::string keyGroupName;         // may read key.pem; empty: root only
+    std::optional<gid_t> keyGroup;
+    std::string reloadUnit;           // systemd unit to reload after a change
+    bool requireSubjectAltName = false;
+
+    std::filesystem::path certificatePath() const { return directory / "cert.pem"; }
+    std::filesystem::path chainPath() const { return directory / "chain.pem"; }
+    std::filesystem::path privateKeyPath() const { return directory / "key.pem"; }
+};
+
+class HostCertificateStore {
+public:
+    // records: the directory of the per-version records (created 0700);
+    // legacyRecord: certd 0.1's single record, migrated by load().
+    HostCertificateStore(std::filesystem::path records, std::filesystem::path legacyRecord,
+                         ServiceSettings settings);
+
+    const ServiceSettings& settings() const { return settings_; }
+
+    struct Loaded {
+        HostCertificatePtr host; // null: the service has no certificate
+        // What was wrong and what was done about it, one line each: damaged
+        // records (moved aside, never deleted), a delivery that could not be
+        // repaired (the service keeps what it has; retried at the next start).
+        std::vector<std::string> problems;
+    };
+    Loaded load() const;
+
+    // Makes host the service's certificate: files and record together, or,
+    // when anything fails (Internal error naming the path and the reason),
+    // nothing changed at all. Returns what could not be cleaned up after
+    // the commit (old versions are removed again at the next start).
+    std::vector<std::string> install(const HostCertificate& host) const;
+
+private:
+    VersionedDirectory openDirectory() const;
+    std::vector<DeliveredFile> filesOf(const HostCertificate& host) const;
+    std::filesystem::path recordFile(Version version) const;
+    std::vector<Version> recordVersions() const;
+    // The record of version, or null when it is damaged (then moved aside).
+    HostCertificatePtr readRecord(Version version, std::vector<std::string>& problems) const;
+    void migrateLegacyRecord() const;
+    void removeRecordsBut(Version keep) const;
+
+    std::filesystem::path records_;
+    std::filesystem::path legacyRecord_;
+    ServiceSettings settings_;
+};
+
+} // namespace certd

@@ -1,0 +1,238 @@
+#include "trust/ca_store.h"
+
+#include "base/atomic_file.h"
+#include "x509/certificate_input.h"
+#include "x509/certificate_validation.h"
+#include "trust/details_cache.h"
+#include "base/error.h"
+#include "base/file_descriptor.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <map>
+#include <set>
+#include <thread>
+
+namespace certd {
+namespace {
+
+struct Candidate {
+    std::filesystem::path file;
+    FileStamp stamp;
+    // Only certd's user can change the file: it may be linked into the trust
+    // directory and found in the details cache. Any other file is parsed and
+    // validated every time it is read, and the trust directory gets a copy
+    // of the validated certificate, never the file itself.
+    bool protectedFile = false;
+};
+
+struct Listing {
+    std::vector<Candidate> candidates;
+    std::vector<std::string> problems;
+};
+
+Listing listCandidates(const std::filesystem::path& directory)
+{
+    std::error_code error;
+    std::filesystem::directory_iterator entries(directory, error);
+    if (error)
+        throwSystemError("Could not list the CA store", directory.string(), error.value());
+    Listing listing;
+    for (const auto& entry : entries) {
+        const auto name = entry.path().filename().string();
+        struct stat status{};
+        if (name.starts_with('.') || ::lstat(entry.path().c_str(), &status) != 0)
+            continue;
+        if (S_ISLNK(status.st_mode)) {
+            listing.problems.push_back(entry.path().string() +
+                                       ": a symbolic link; the store takes regular files only (copy the file in)");
+            continue;
+        }
+        if (!S_ISREG(status.st_mode))
+            continue;
+        const bool onlyCertdWrites = status.st_uid == ::geteuid() && (status.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+        listing.candidates.push_back({entry.path(), FileStamp::of(status), onlyCertdWrites});
+    }
+    // Sorted, so that of two files holding the same certificate the same one wins every time.
+    std::sort(listing.candidates.begin(), listing.candidates.end(),
+              [](const Candidate& a, const Candidate& b) { return a.file < b.file; });
+    return listing;
+}
+
+// The stored form from what an earlier start learned about this content:
+// files certd wrote hold just the certificate's PEM, which is found in the
+// cache by its contents without decoding or hashing it cryptographically.
+StoredCaPtr fromCache(std::string& contents, const Candidate& candidate, const DetailsCache& cache)
+{
+    const CachedCertificate* cached = findCached(cache, contents);
+    if (!cached)
+        return nullptr;
+    auto stored = std::make_shared<StoredCa>();
+    stored->file = candidate.file;
+    stored->stamp = candidate.stamp;
+    stored->pem = std::move(contents);
+    stored->linkable = true;
+    stored->details = cached->details;
+    stored->subjectHash = cached->subjectHash;
+    return stored;
+}
+
+// The file's contents, read without following a link, from the very file
+// that was listed (a file swapped in meanwhile is refused).
+std::string readCandidate(const Candidate& candidate)
+{
+    const FileDescriptor fd(::open(candidate.file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    struct stat status{};
+    if (!fd.valid() || ::fstat(fd.get(), &status) != 0)
+        throwSystemError("Could not open", candidate.file.string(), errno);
+    if (FileStamp::of(status) != candidate.stamp)
+        throw Error(ErrorCode::Internal, "it changed while being read; Reload again");
+    return readOpenFile(fd.get(), maxInputSize, candidate.file.string());
+}
+
+StoredCaPtr readStoredCa(const Candidate& candidate, const DetailsCache& cache)
+{
+    std::string contents = readCandidate(candidate);
+    if (candidate.protectedFile)
+        if (auto cached = fromCache(contents, candidate, cache))
+            return cached;
+    CertificateInput input = readFirstCertificate(asBytes(contents));
+    requireWellFormedExtensions(*input.certificate);
+    requireCaCertificate(*input.certificate);
+    auto stored = makeStoredCa(*input.certificate, candidate.file, candidate.stamp);
+    stored->linkable = candidate.protectedFile && stored->pem == contents;
+    return stored;
+}
+
+} // namespace
+
+FileStamp FileStamp::of(const struct stat& status)
+{
+    const auto nanoseconds = [](const timespec& time) {
+        return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
+    };
+    return {status.st_dev, status.st_ino, status.st_size, nanoseconds(status.st_mtim),
+            nanoseconds(status.st_ctim)};
+}
+
+std::shared_ptr<StoredCa> makeStoredCa(X509& cert, const std::filesystem::path& file, const FileStamp& stamp)
+{
+    auto stored = std::make_shared<StoredCa>();
+    stored->file = file;
+    stored->stamp = stamp;
+    stored->pem = certificateToPem(cert);
+    stored->details = describeCertificate(cert);
+    stored->subjectHash = X509_subject_name_hash(&cert);
+    return stored;
+}
+
+CaStore::CaStore(std::filesystem::path directory)
+    : directory_(std::move(directory))
+{
+}
+
+namespace {
+
+struct ReadOutcome {
+    StoredCaPtr stored;
+    std::string problem;
+};
+
+// Reads candidates whose stamp is unknown; parsing a certificate costs
+// ~130 us with OpenSSL 3.0, so a first start spreads it over every core.
+std::vector<ReadOutcome> readAll(const std::vector<Candidate>& candidates, const DetailsCache& cache)
+{
+    std::vector<ReadOutcome> outcomes(candidates.size());
+    const auto readOne = [&](std::size_t i) {
+        try {
+            outcomes[i].stored = readStoredCa(candidates[i], cache);
+        } catch (const Error& error) {
+            outcomes[i].problem = candidates[i].file.string() + ": " + error.what();
+        }
+    };
+    const std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()),
+                                                      candidates.size() / 64 + 1);
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+        for (std::size_t i; (i = next.fetch_add(1)) < candidates.size();)
+            readOne(i);
+    };
+    std::vector<std::thread> helpers;
+    for (std::size_t t = 1; t < threads; ++t)
+        helpers.emplace_back(work);
+    work();
+    for (auto& helper : helpers)
+        helper.join();
+    return outcomes;
+}
+
+} // namespace
+
+CaStoreScan CaStore::scan(const std::vector<StoredCaPtr>& known, const DetailsCache& cache) const
+{
+    std::map<std::filesystem::path, const StoredCaPtr*> knownByFile;
+    for (const auto& stored : known)
+        knownByFile[stored->file] = &stored;
+
+    // Files unchanged since they were read are taken as they are.
+    auto listing = listCandidates(directory_);
+    const auto& candidates = listing.candidates;
+    std::vector<ReadOutcome> outcomes(candidates.size());
+    std::vector<Candidate> unknown;
+    std::vector<std::size_t> unknownIndex;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        const auto previous = knownByFile.find(candidates[i].file);
+        if (previous != knownByFile.end() && (*previous->second)->stamp == candidates[i].stamp) {
+            outcomes[i].stored = *previous->second;
+        } else {
+            unknown.push_back(candidates[i]);
+            unknownIndex.push_back(i);
+        }
+    }
+    auto read = readAll(unknown, cache);
+    for (std::size_t k = 0; k < read.size(); ++k)
+        outcomes[unknownIndex[k]] = std::move(read[k]);
+
+    CaStoreScan result;
+    result.problems = std::move(listing.problems);
+    std::set<std::string> fingerprints;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        auto& outcome = outcomes[i];
+        if (!outcome.stored) {
+            result.problems.push_back(std::move(outcome.problem));
+        } else if (!fingerprints.insert(outcome.stored->fingerprint()).second) {
+            // Not trusted twice, but deleted with the certificate.
+            result.duplicates[outcome.stored->fingerprint()].push_back(candidates[i].file);
+            result.problems.push_back(candidates[i].file.string() +
+                                      ": the same certificate is stored in another file; ignored");
+        } else {
+            result.certificates.push_back(std::move(outcome.stored));
+        }
+    }
+    return result;
+}
+
+StoredCaPtr CaStore::add(X509& cert) const
+{
+    const auto file = directory_ / (sha256Fingerprint(cert) + ".pem");
+    auto stored = makeStoredCa(cert, file, {});
+    stored->linkable = true;
+    writeFileAtomically(file, stored->pem, FileOptions::durableFile(0644));
+    struct stat status{};
+    if (::stat(file.c_str(), &status) != 0)
+        throwSystemError("Could not read back", file.string(), errno);
+    stored->stamp = FileStamp::of(status);
+    return stored;
+}
+
+void CaStore::remove(const std::filesystem::path& file) const
+{
+    removeFileDurably(file);
+}
+
+} // namespace certd

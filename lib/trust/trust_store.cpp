@@ -1,0 +1,167 @@
+#include "trust/trust_store.h"
+
+#include "base/atomic_file.h"
+#include "x509/certificate_input.h"
+#include "x509/certificate_validation.h"
+#include "trust/details_cache.h"
+#include "base/error.h"
+#include "trust/trust_bundle.h"
+
+namespace certd {
+
+TrustStore::TrustStore(TrustStorePaths paths, BatchedFileWriter::Listener bundleListener)
+    : paths_(std::move(paths))
+    , store_(paths_.store)
+    , hashedDirectory_(paths_.trustDirectory)
+    , bundleWriter_(
+          paths_.trustBundle, FileOptions::durableFile(0644),
+          [this] {
+              const auto all = snapshot();
+              return BatchedFileWriter::Rendered{renderTrustBundle(all), all.size()};
+          },
+          std::move(bundleListener))
+    , cacheWriter_(
+          paths_.detailsCache, FileOptions::rebuiltAtStart(0644),
+          [this] {
+              const auto all = snapshot();
+              return BatchedFileWriter::Rendered{renderDetailsCache(all), all.size()};
+          },
+          [](std::size_t, const std::string&) {}) // a cache that is not written only costs time
+{
+}
+
+void TrustStore::markChanged()
+{
+    bundleWriter_.markChanged();
+    cacheWriter_.markChanged();
+}
+
+void TrustStore::flushOutputs()
+{
+    bundleWriter_.flush();
+    cacheWriter_.flush();
+}
+
+TrustStoreChanges TrustStore::load()
+{
+    removeStaleTemporaryFiles(paths_.store);
+    // The cache matters at start, when every file is new to this process.
+    CaStoreScan scan = store_.scan(list(), loaded_ ? DetailsCache{} : readDetailsCache(paths_.detailsCache));
+
+    std::map<std::string, StoredCaPtr> loaded;
+    for (auto& stored : scan.certificates)
+        loaded.emplace(stored->fingerprint(), std::move(stored));
+
+    TrustStoreChanges changes{{}, {}, std::move(scan.problems)};
+    duplicates_ = std::move(scan.duplicates);
+    for (const auto& [fingerprint, stored] : byFingerprint_)
+        if (!loaded.contains(fingerprint))
+            changes.removed.push_back(stored);
+    for (const auto& [fingerprint, stored] : loaded) {
+        const auto previous = byFingerprint_.find(fingerprint);
+        if (previous == byFingerprint_.end())
+            changes.added.push_back(stored);
+    }
+    {
+        std::lock_guard lock(mutex_);
+        byFingerprint_ = std::move(loaded);
+    }
+    hashedDirectory_.rebuild(list());
+    if (loaded_) {
+        markChanged();
+    } else {
+        bundleWriter_.writeNowIfDifferent();
+        cacheWriter_.markChanged();
+    }
+    loaded_ = true;
+    return changes;
+}
+
+CaInspection TrustStore::inspect(ByteView data, std::int64_t now) const
+{
+    CertificateInput input = readFirstCertificate(data);
+    validateCaCertificate(*input.certificate, now);
+    CaInspection inspection;
+    inspection.details = describeCertificate(*input.certificate);
+    inspection.certificate = std::move(input.certificate);
+    inspection.additionalCertificates = input.additionalCertificates;
+    inspection.alreadyImported = byFingerprint_.contains(inspection.details.fingerprint);
+    return inspection;
+}
+
+StoredCaPtr TrustStore::import(const CaInspection& inspection)
+{
+    if (byFingerprint_.contains(inspection.details.fingerprint))
+        throw Error(ErrorCode::AlreadyExists, "The CA certificate \"" + inspection.details.commonName +
+                                                  "\" is already stored (fingerprint " +
+                                                  inspection.details.fingerprint + ")");
+    StoredCaPtr stored = store_.add(*inspection.certificate);
+    // All or nothing: a store file that is not also trusted is taken back,
+    // so that a failed import leaves no certificate that Reload would find.
+    try {
+        hashedDirectory_.add(*stored);
+    } catch (...) {
+        try {
+            store_.remove(stored->file);
+        } catch (const Error&) {
+            // Reported as the import's failure; a Reload would take it in.
+        }
+        throw;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        byFingerprint_.emplace(stored->fingerprint(), stored);
+    }
+    markChanged();
+    return stored;
+}
+
+void TrustStore::remove(const std::string& fingerprint)
+{
+    const StoredCaPtr stored = find(fingerprint);
+    if (!stored)
+        throw Error(ErrorCode::NotFound, "No CA certificate with fingerprint " + fingerprint +
+                                             " is stored");
+    // Distrust first: a failure after that puts the trust entry back, so a
+    // failed Delete never leaves a certificate trusted but unlisted.
+    hashedDirectory_.remove(*stored);
+    try {
+        if (const auto copies = duplicates_.find(fingerprint); copies != duplicates_.end()) {
+            for (const auto& file : copies->second)
+                store_.remove(file);
+            duplicates_.erase(copies);
+        }
+        store_.remove(stored->file);
+    } catch (...) {
+        hashedDirectory_.add(*stored);
+        throw;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        byFingerprint_.erase(fingerprint);
+    }
+    markChanged();
+}
+
+StoredCaPtr TrustStore::find(const std::string& fingerprint) const
+{
+    const auto found = byFingerprint_.find(fingerprint);
+    return found == byFingerprint_.end() ? nullptr : found->second;
+}
+
+std::vector<StoredCaPtr> TrustStore::list() const
+{
+    std::vector<StoredCaPtr> all;
+    all.reserve(byFingerprint_.size());
+    for (const auto& [fingerprint, stored] : byFingerprint_)
+        all.push_back(stored);
+    return all;
+}
+
+std::vector<StoredCaPtr> TrustStore::snapshot() const
+{
+    std::lock_guard lock(mutex_);
+    return list();
+}
+
+} // namespace certd

@@ -1,0 +1,94 @@
+// The CA trust store as a whole: the store directory (source of truth), the
+// in-memory index, and the two trust outputs derived from it. Mutations come
+// from one thread (the daemon's bus thread); the bundle writer thread only
+// takes snapshots, under mutex_.
+#pragma once
+
+#include "base/bytes.h"
+#include "trust/ca_store.h"
+#include "trust/hashed_directory.h"
+#include "x509/openssl_ptr.h"
+#include "base/state_directory.h"
+#include "trust/batched_file_writer.h"
+
+#include <map>
+#include <mutex>
+
+namespace certd {
+
+struct TrustStorePaths {
+    std::filesystem::path store;          // the CA files
+    std::filesystem::path trustDirectory; // hashed directory output
+    std::filesystem::path trustBundle;    // PEM bundle output
+    std::filesystem::path detailsCache;   // speeds up the next start
+
+    static TrustStorePaths in(const StateLayout& layout)
+    {
+        return {layout.caStore(), layout.trustDirectory(), layout.trustBundle(), layout.detailsCache()};
+    }
+};
+
+// A certificate that passed validation, with what certd would show for it.
+struct CaInspection {
+    X509Ptr certificate;
+    CertificateDetails details;
+    unsigned additionalCertificates = 0;
+    bool alreadyImported = false;
+};
+
+struct TrustStoreChanges {
+    std::vector<StoredCaPtr> added;
+    std::vector<StoredCaPtr> removed;
+    std::vector<std::string> problems; // files skipped, one line each
+};
+
+class TrustStore {
+public:
+    // bundleListener hears (on the writer's thread) of every bundle write.
+    TrustStore(TrustStorePaths paths, BatchedFileWriter::Listener bundleListener);
+
+    const TrustStorePaths& paths() const { return paths_; }
+
+    // Reads the store (at start and on Reload), reports what changed since
+    // the last load and rebuilds the trust outputs: at start completely
+    // before returning; on a reload the bundle follows in the background
+    // like after any other change.
+    TrustStoreChanges load();
+
+    // Parses and validates data as a CA certificate valid at now.
+    CaInspection inspect(ByteView data, std::int64_t now) const;
+
+    // Stores an inspected certificate durably and adds it to the trust
+    // directory, or (Internal) leaves store, index and outputs as they were.
+    // AlreadyExists when it is stored already.
+    StoredCaPtr import(const CaInspection& inspection);
+
+    // Removes every file holding the certificate (copies placed in the
+    // store by hand too), then its trust entry. NotFound when no such
+    // certificate is stored.
+    void remove(const std::string& fingerprint);
+
+    StoredCaPtr find(const std::string& fingerprint) const;
+    std::vector<StoredCaPtr> list() const;
+    std::size_t size() const { return byFingerprint_.size(); }
+
+    // Blocks until the bundle and the cache reflect every change made so far.
+    void flushOutputs();
+
+private:
+    std::vector<StoredCaPtr> snapshot() const;
+    void markChanged();
+
+    TrustStorePaths paths_;
+    CaStore store_;
+    HashedDirectory hashedDirectory_;
+    mutable std::mutex mutex_; // guards writes to byFingerprint_, and reads off the bus thread
+    std::map<std::string, StoredCaPtr> byFingerprint_;
+    std::map<std::string, std::vector<std::filesystem::path>> duplicates_; // further files, by fingerprint
+    bool loaded_ = false;
+    // Last: their threads must stop before the index goes.
+    BatchedFileWriter bundleWriter_;
+    BatchedFileWriter cacheWriter_;
+};
+
+} // namespace certd
