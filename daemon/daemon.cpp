@@ -3,11 +3,15 @@
 #include "base/atomic_file.h"
 #include "authorization.h"
 #include "bus_names.h"
-#include "ca_certificates.h"
+#include "base/clock.h"
+#include "ca_objects.h"
 #include "event_loop.h"
-#include "expiry_checker.h"
-#include "host_certificates.h"
+#include "expiry/expiry_checker.h"
+#include "host/host_certificates.h"
+#include "host/hostname.h"
+#include "host_objects.h"
 #include "hostname_watcher.h"
+#include "journal.h"
 #include "manager_object.h"
 #include "base/state_directory.h"
 #include "trust/trust_store.h"
@@ -44,38 +48,42 @@ void requestServiceName(sdbus::IConnection& connection, const char* busName)
     }
 }
 
-// Everything that lives while certd serves, in construction order.
-class Service {
+// Everything that lives while certd serves, in construction order. The
+// wiring is here: what lib reports becomes signals, journal entries and
+// object updates, always on the bus thread.
+class Daemon {
 public:
-    Service(sdbus::IConnection& connection, const StateLayout& layout, const Config& config)
+    Daemon(sdbus::IConnection& connection, const StateLayout& layout, const Config& config)
         : loop_(connection)
         , authorizer_(config.access.adminGroup, config.access.adminGroupId)
         , reloader_(connection)
         , store_(TrustStorePaths::in(layout),
                  [this](std::size_t count, const std::string& error) { onBundleWritten(count, error); })
         , cas_(connection, store_, loop_, authorizer_)
-        , hosts_(connection, loop_, authorizer_, reloader_, layout, config,
-                 [this](const std::string& service, const std::string& path) {
-                     manager_->emitHostCertificateChanged(service, sdbus::ObjectPath(path));
-                 })
-        , checker_(store_, hosts_, config.expiry, layout.expiryAnnouncements(),
-                   {[this](const std::string& object, const std::string& name, std::int64_t notAfter) {
-                        manager_->emitCertificateExpired(sdbus::ObjectPath(object), name, notAfter);
-                    },
-                    [this](const std::string& object, const std::string& name, std::int64_t notAfter,
-                           unsigned daysLeft) {
-                        manager_->emitCertificateExpiring(sdbus::ObjectPath(object), name, notAfter, daysLeft);
+        , hosts_({layout, config.applianceCa, config.services}, [this](std::function<void()> task) { loop_.post(std::move(task)); },
+                 currentHostname)
+        , hostObjects_(connection, hosts_, authorizer_, reloader_,
+                       [this](const std::string& service) {
+                           manager_->emitHostCertificateChanged(service, sdbus::ObjectPath(bus::hostObjectPath(service)));
+                       })
+        , checker_(config.expiry, layout.expiryAnnouncements(),
+                   {[this] { return watchedCertificates(); },
+                    [this](const std::string& service) {
+                        return hostObjects_.renew(service) != HostCertificates::Renewal::NotPossible;
                     }})
     {
         cas_.publishStored();
-        hosts_.publish();
-        manager_ = std::make_unique<ManagerObject>(connection, store_, cas_, hosts_, checker_, authorizer_);
+        for (const auto& problem : hosts_.start())
+            spdlog::error("{}", problem);
+        hostObjects_.publish();
+        manager_ = std::make_unique<ManagerObject>(connection, store_, cas_, hosts_, [this] { return checkExpiry(); },
+                                                   authorizer_);
         hostnameWatcher_ = std::make_unique<HostnameWatcher>(loop_, [this](const std::string&) {
-            hosts_.hostnameChanged();
+            hostObjects_.hostnameChanged();
         });
     }
 
-    ~Service()
+    ~Daemon()
     {
         // Finish pending output writes while the objects still exist; their
         // notifications are dropped with the loop.
@@ -96,12 +104,72 @@ private:
         loop_.post([this, count] { manager_->emitTrustStoreChanged(static_cast<uint32_t>(count)); });
     }
 
+    std::vector<WatchedCertificate> watchedCertificates() const
+    {
+        std::vector<WatchedCertificate> all;
+        for (const auto& stored : store_.list()) {
+            const auto& d = stored->details;
+            all.push_back({WatchedCertificate::Kind::Ca, {}, d.commonName, d.fingerprint, d.notBefore, d.notAfter});
+        }
+        for (const auto& service : hosts_.services())
+            if (const auto& host = hosts_.current(service)) {
+                const auto& d = host->details;
+                all.push_back({WatchedCertificate::Kind::Host, service, d.commonName, d.fingerprint, d.notBefore,
+                               d.notAfter});
+            }
+        return all;
+    }
+
+    static std::string objectOf(const WatchedCertificate& certificate)
+    {
+        return certificate.kind == WatchedCertificate::Kind::Ca ? bus::caObjectPath(certificate.fingerprint)
+                                                                : bus::hostObjectPath(certificate.service);
+    }
+
+    ManagerObject::ExpiryReport checkExpiry()
+    {
+        const auto result = checker_.check(unixNow());
+        if (!result.problem.empty())
+            spdlog::error("{}", result.problem);
+        for (const auto& announced : result.announcements)
+            announce(announced);
+        ManagerObject::ExpiryReport report;
+        for (const auto& entry : result.report)
+            report.emplace_back(sdbus::ObjectPath(objectOf(entry.certificate)),
+                                entry.certificate.kind == WatchedCertificate::Kind::Ca ? "ca" : "host",
+                                entry.certificate.commonName, entry.certificate.notAfter, entry.daysLeft);
+        return report;
+    }
+
+    void announce(const ExpiryChecker::Announced& announced)
+    {
+        const auto& c = announced.certificate;
+        const auto& a = announced.announcement;
+        const auto object = objectOf(c);
+        const std::string what = (c.kind == WatchedCertificate::Kind::Ca ? "The CA certificate \""
+                                                                         : "The " + c.service + " certificate \"") +
+                                 c.commonName + "\"";
+        if (a.expired) {
+            logCertificateEvent({messageIds::certificateExpired, 3, what + " expired on " + formatUtcTime(c.notAfter),
+                                 object, c.commonName, c.fingerprint, c.notAfter, a.daysLeft});
+            manager_->emitCertificateExpired(sdbus::ObjectPath(object), c.commonName, c.notAfter);
+            return;
+        }
+        logCertificateEvent({messageIds::certificateExpiring, 4,
+                             what + " expires on " + formatUtcTime(c.notAfter) + ", in " + std::to_string(a.daysLeft) +
+                                 " days",
+                             object, c.commonName, c.fingerprint, c.notAfter, a.daysLeft});
+        manager_->emitCertificateExpiring(sdbus::ObjectPath(object), c.commonName, c.notAfter,
+                                          static_cast<uint32_t>(a.daysLeft));
+    }
+
     EventLoop loop_;
     Authorizer authorizer_;
     SystemdUnitReloader reloader_;
     TrustStore store_;
-    CaCertificates cas_;
+    CaObjects cas_;
     HostCertificates hosts_;
+    HostObjects hostObjects_;
     ExpiryChecker checker_;
     std::unique_ptr<ManagerObject> manager_;
     std::unique_ptr<HostnameWatcher> hostnameWatcher_;
@@ -120,15 +188,15 @@ int runDaemon(const CommandLine& options, const Config& config)
         const StateDirectoryLock lock(layout.root);
         prepareStateDirectory(layout);
         const auto connection = connectToBus(options.sessionBus);
-        Service service(*connection, layout, config);
+        Daemon daemon(*connection, layout, config);
         // Objects first, name second: whoever sees the name finds them all.
         requestServiceName(*connection, busName);
         // Loading freed much more than it keeps; give it back before idling.
         ::malloc_trim(0);
-        sd_notifyf(0, "READY=1\nSTATUS=Serving %zu CA certificates", service.caCount());
+        sd_notifyf(0, "READY=1\nSTATUS=Serving %zu CA certificates", daemon.caCount());
         spdlog::info("Ready: {} on the {} bus ({}), state in {}, {} CA certificates", bus::serviceName,
-                     busName, connection->getUniqueName(), layout.root.string(), service.caCount());
-        const int status = service.loop().run();
+                     busName, connection->getUniqueName(), layout.root.string(), daemon.caCount());
+        const int status = daemon.loop().run();
         sd_notify(0, "STOPPING=1");
         return status;
     } catch (const sdbus::Error& error) {

@@ -1,7 +1,8 @@
-// Generate's a{sv} options, checked and turned into lib's settings.
+// Generate's a{sv} options as lib's GenerationRequest: the D-Bus part only
+// (known keys, D-Bus types). What the values must be is lib/host's rule.
 #pragma once
 
-#include "host/host_certificate.h"
+#include "host/generation.h"
 
 #include <sdbus-c++/Types.h>
 
@@ -9,9 +10,8 @@
 
 namespace certd {
 
-// InvalidArgument (as a certd::Error) for an unknown key, a value of the
-// wrong D-Bus type, or an invalid value. Hostname defaults to the system's
-// current host name.
-GenerationSettings generationSettingsFrom(const std::map<std::string, sdbus::Variant>& options);
+// InvalidArgument (as a certd::Error) for an unknown key or a value of the
+// wrong D-Bus type.
+GenerationRequest generationRequestFrom(const std::map<std::string, sdbus::Variant>& options);
 
 } // namespace certd

@@ -1,5 +1,6 @@
 // certd: owns the appliance's certificates and serves them on D-Bus.
 #include "command_line.h"
+#include "base/error.h"
 #include "config/config.h"
 #include "daemon.h"
 #include "event_loop.h"
@@ -28,7 +29,7 @@ int main(int argc, char** argv)
     certd::Config config;
     try {
         config = certd::loadConfig(options->configFile, options->configGiven);
-    } catch (const certd::ConfigError& error) {
+    } catch (const certd::Error& error) {
         spdlog::critical("Invalid configuration: {}", error.what());
         return 1;
     }

@@ -1,30 +1,36 @@
 // D-Bus object /org/certd/Certd1: org.certd.Certd1.Manager plus the
-// ObjectManager that lists every certificate object.
+// ObjectManager that lists every certificate object. Every manager signal
+// leaves from here, on the bus thread (the Daemon decides when).
 #pragma once
 
 #include "org.certd.Certd1.Manager-adaptor.h"
 
+#include <functional>
+
 namespace certd {
 
 class Authorizer;
-class CaCertificates;
-class ExpiryChecker;
+class CaObjects;
 class HostCertificates;
 class TrustStore;
 
 class ManagerObject final
-    : public sdbus::AdaptorInterfaces<org::certd::Certd1::Manager_adaptor,
-                                      sdbus::ObjectManager_adaptor, sdbus::Properties_adaptor> {
+    : public sdbus::AdaptorInterfaces<org::certd::Certd1::Manager_adaptor, sdbus::ObjectManager_adaptor,
+                                      sdbus::Properties_adaptor> {
 public:
-    ManagerObject(sdbus::IConnection& connection, TrustStore& store, CaCertificates& cas,
-                  const HostCertificates& hosts, ExpiryChecker& checker, const Authorizer& authorizer);
+    using ExpiryReport = std::vector<sdbus::Struct<sdbus::ObjectPath, std::string, std::string, int64_t, int32_t>>;
+    // Runs the expiry check (announcing and renewing as it goes).
+    using ExpiryCheck = std::function<ExpiryReport()>;
+
+    ManagerObject(sdbus::IConnection& connection, TrustStore& store, CaObjects& cas, const HostCertificates& hosts,
+                  ExpiryCheck checkExpiry, const Authorizer& authorizer);
     ~ManagerObject();
 
 private:
     std::map<std::string, sdbus::Variant> InspectCACertificate(const std::vector<uint8_t>& data) override;
     sdbus::ObjectPath ImportCACertificate(const std::vector<uint8_t>& data) override;
     uint32_t Reload() override;
-    std::vector<sdbus::Struct<sdbus::ObjectPath, std::string, std::string, int64_t, int32_t>> CheckExpiry() override;
+    ExpiryReport CheckExpiry() override;
     std::vector<uint8_t> ExportApplianceCA(const std::string& format) override;
 
     std::string TrustDirectory() override;
@@ -34,9 +40,9 @@ private:
     const sdbus::Message& currentCall();
 
     TrustStore& store_;
-    CaCertificates& cas_;
+    CaObjects& cas_;
     const HostCertificates& hosts_;
-    ExpiryChecker& checker_;
+    ExpiryCheck checkExpiry_;
     const Authorizer& authorizer_;
 };
 

@@ -20,6 +20,7 @@ std::string_view errorCodeName(ErrorCode code)
     case ErrorCode::KeyEncrypted: return "KeyEncrypted";
     case ErrorCode::KeyMismatch: return "KeyMismatch";
     case ErrorCode::InvalidKey: return "InvalidKey";
+    case ErrorCode::InvalidConfiguration: return "InvalidConfiguration";
     }
     return "Internal";
 }

@@ -23,6 +23,7 @@ enum class ErrorCode {
     KeyEncrypted,
     KeyMismatch,
     InvalidKey,
+    InvalidConfiguration, // certd.conf; never a D-Bus reply today
 };
 
 // "InvalidCertificate", ... : the last element of the D-Bus error name.

@@ -1,6 +1,7 @@
 #include "config/config.h"
 
 #include "base/atomic_file.h"
+#include "base/error.h"
 #include "host/service_directory.h"
 
 #include <ini.h>
@@ -107,7 +108,7 @@ const std::map<std::string, Section, std::less<>>& schema()
                [](Config& config, const std::string& value) {
                    try {
                        config.expiry.warnDays = parseWarnDays(value);
-                   } catch (const std::invalid_argument& invalid) {
+                   } catch (const Error& invalid) {
                        throw InvalidValue{invalid.what()};
                    }
                }},
@@ -173,11 +174,11 @@ Config finish(const ParseState& state, int result, const std::string& fileName)
     if (result == 0)
         return state.config;
     if (result < 0)
-        throw ConfigError(fileName + ": could not be read");
+        throw Error(ErrorCode::InvalidConfiguration, fileName + ": could not be read");
     const std::string where = fileName + ":" + std::to_string(result) + ": ";
     if (state.firstError.empty())
-        throw ConfigError(where + "not a section header, key=value line or comment");
-    throw ConfigError(where + state.firstError);
+        throw Error(ErrorCode::InvalidConfiguration, where + "not a section header, key=value line or comment");
+    throw Error(ErrorCode::InvalidConfiguration, where + state.firstError);
 }
 
 } // namespace
@@ -193,14 +194,14 @@ Config loadConfig(const std::filesystem::path& file, bool required)
     std::error_code error;
     if (!std::filesystem::exists(file, error)) {
         if (required)
-            throw ConfigError(file.string() + ": no such file");
+            throw Error(ErrorCode::InvalidConfiguration, file.string() + ": no such file");
         return defaults();
     }
     std::string text;
     try {
         text = readFile(file, 1024 * 1024);
     } catch (const std::exception& failure) {
-        throw ConfigError(failure.what());
+        throw Error(ErrorCode::InvalidConfiguration, failure.what());
     }
     return parseConfig(text, file.string());
 }

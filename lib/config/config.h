@@ -1,10 +1,12 @@
 // certd's configuration: a systemd-style INI file (default
 // /etc/certd/certd.conf; a missing file means all defaults). Parsing is
-// strict: an unknown section or key, or an invalid value, is a ConfigError
-// naming the file, the line and the key, and certd refuses to start.
+// strict: an unknown section or key, or an invalid value, is an
+// Error(InvalidConfiguration) naming the file, the line and the key, and
+// certd refuses to start.
 #pragma once
 
 #include "host/appliance_ca.h"
+#include "host/service.h"
 #include "expiry/expiry.h"
 
 #include <sys/types.h>
@@ -22,26 +24,11 @@ struct AccessConfig {
     std::optional<gid_t> adminGroupId; // resolved when the file is read
 };
 
-// [https], [postgresql]
-struct ServiceConfig {
-    std::filesystem::path directory;   // Directory=; empty: <state>/<service>
-    std::string keyGroupName;          // KeyGroup=; empty: key.pem for root only
-    std::optional<gid_t> keyGroup;
-    std::string reloadUnit;            // ReloadUnit=; empty: none
-};
-
-inline constexpr const char* serviceNames[] = {"https", "postgresql"};
-
 struct Config {
     AccessConfig access;
     ApplianceCaSettings applianceCa;             // [ApplianceCA]
     std::map<std::string, ServiceConfig> services; // every name of serviceNames
     ExpiryPolicy expiry;                           // [Expiry]
-};
-
-class ConfigError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
 };
 
 // required: a missing file is an error (an explicit --config), otherwise

@@ -1,6 +1,7 @@
 #include "expiry/expiry.h"
 
 #include "base/atomic_file.h"
+#include "base/error.h"
 
 #include "base/json_reading.h"
 
@@ -110,10 +111,10 @@ std::vector<unsigned> parseWarnDays(const std::string& text)
     while (words >> word) {
         if (word.empty() || !std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
             word.size() > 5 || std::stoul(word) == 0 || std::stoul(word) > 3650)
-            throw std::invalid_argument("\"" + word + "\" is not a number of days from 1 to 3650");
+            throw Error(ErrorCode::InvalidArgument, "\"" + word + "\" is not a number of days from 1 to 3650");
         const auto value = static_cast<unsigned>(std::stoul(word));
         if (std::find(days.begin(), days.end(), value) != days.end())
-            throw std::invalid_argument(word + " is listed twice");
+            throw Error(ErrorCode::InvalidArgument, word + " is listed twice");
         days.push_back(value);
     }
     std::sort(days.rbegin(), days.rend());

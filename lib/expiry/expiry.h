@@ -67,7 +67,7 @@ private:
 };
 
 // Parses "30 7 1": positive day counts, any order, no duplicates; sorted
-// most distant first. std::invalid_argument with the reason otherwise.
+// most distant first. Error(InvalidArgument) with the reason otherwise.
 std::vector<unsigned> parseWarnDays(const std::string& text);
 
 } // namespace certd

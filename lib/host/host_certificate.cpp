@@ -18,23 +18,6 @@ std::string_view originName(HostOrigin origin)
     return "none";
 }
 
-void validateGenerationSettings(const GenerationSettings& settings)
-{
-    if (auto why = whyNotAHostname(settings.hostname); !why.empty())
-        throw Error(ErrorCode::InvalidArgument,
-                    "Hostname \"" + settings.hostname + "\" is not a valid host name: " + why);
-    if (settings.validityDays < 1 || settings.validityDays > maxValidityDays)
-        throw Error(ErrorCode::InvalidArgument,
-                    "ValidityDays " + std::to_string(settings.validityDays) + " is out of range: 1 to " +
-                        std::to_string(maxValidityDays) +
-                        " days (browsers refuse longer-lived certificates from a local CA)");
-    for (const auto& name : settings.additionalNames)
-        if (auto why = whyNotACertificateName(name); !why.empty())
-            throw Error(ErrorCode::InvalidArgument,
-                        "AdditionalNames entry \"" + name +
-                            "\" is neither a valid DNS name nor an IP address: " + why);
-}
-
 std::string HostCertificate::chainPem() const
 {
     std::string pem = certificatePem;

@@ -2,8 +2,8 @@
 // postgresql, and how it came to be.
 #pragma once
 
+#include "host/generation.h"
 #include "x509/certificate_details.h"
-#include "x509/key_generation.h"
 #include "x509/openssl_ptr.h"
 
 #include <memory>
@@ -17,22 +17,6 @@ enum class HostOrigin { None, Generated, Uploaded };
 
 // "none", "generated", "uploaded".
 std::string_view originName(HostOrigin origin);
-
-inline constexpr unsigned defaultValidityDays = 397;
-// Apple's limit for TLS certificates from a locally trusted CA; Chrome and
-// Firefox accept what Apple does.
-inline constexpr unsigned maxValidityDays = 825;
-
-// What Generate was asked for; kept, so that a renewal asks for the same.
-struct GenerationSettings {
-    std::string hostname;
-    KeyType keyType = KeyType::EcP256;
-    unsigned validityDays = defaultValidityDays;
-    std::vector<std::string> additionalNames; // DNS names or IP addresses
-};
-
-// InvalidArgument naming the first setting that is wrong.
-void validateGenerationSettings(const GenerationSettings& settings);
 
 // Plain text and numbers: what the service is given and what certd shows.
 // Holding no OpenSSL objects, a restart that only reads certificates back

@@ -16,6 +16,7 @@
 #pragma once
 
 #include "host/host_certificate.h"
+#include "host/service.h"
 #include "base/versioned_directory.h"
 
 #include <sys/types.h>
@@ -24,19 +25,6 @@
 #include <optional>
 
 namespace certd {
-
-struct ServiceSettings {
-    std::string name;                 // "https", "postgresql"
-    std::filesystem::path directory;  // where cert.pem, chain.pem, key.pem go
-    std::string keyGroupName;         // may read key.pem; empty: root only
-    std::optional<gid_t> keyGroup;
-    std::string reloadUnit;           // systemd unit to reload after a change
-    bool requireSubjectAltName = false;
-
-    std::filesystem::path certificatePath() const { return directory / "cert.pem"; }
-    std::filesystem::path chainPath() const { return directory / "chain.pem"; }
-    std::filesystem::path privateKeyPath() const { return directory / "key.pem"; }
-};
 
 class HostCertificateStore {
 public:

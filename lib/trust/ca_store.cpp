@@ -104,7 +104,8 @@ StoredCaPtr readStoredCa(const Candidate& candidate, const DetailsCache& cache)
     CertificateInput input = readFirstCertificate(asBytes(contents));
     requireWellFormedExtensions(*input.certificate);
     requireCaCertificate(*input.certificate);
-    auto stored = makeStoredCa(*input.certificate, candidate.file, candidate.stamp);
+    auto stored = makeStoredCa(*input.certificate, describeCertificate(*input.certificate), candidate.file,
+                               candidate.stamp);
     stored->linkable = candidate.protectedFile && stored->pem == contents;
     return stored;
 }
@@ -120,13 +121,14 @@ FileStamp FileStamp::of(const struct stat& status)
             nanoseconds(status.st_ctim)};
 }
 
-std::shared_ptr<StoredCa> makeStoredCa(X509& cert, const std::filesystem::path& file, const FileStamp& stamp)
+std::shared_ptr<StoredCa> makeStoredCa(X509& cert, CertificateDetails details, const std::filesystem::path& file,
+                                       const FileStamp& stamp)
 {
     auto stored = std::make_shared<StoredCa>();
     stored->file = file;
     stored->stamp = stamp;
     stored->pem = certificateToPem(cert);
-    stored->details = describeCertificate(cert);
+    stored->details = std::move(details);
     stored->subjectHash = X509_subject_name_hash(&cert);
     return stored;
 }
@@ -217,10 +219,10 @@ CaStoreScan CaStore::scan(const std::vector<StoredCaPtr>& known, const DetailsCa
     return result;
 }
 
-StoredCaPtr CaStore::add(X509& cert) const
+StoredCaPtr CaStore::add(X509& cert, const CertificateDetails& details) const
 {
-    const auto file = directory_ / (sha256Fingerprint(cert) + ".pem");
-    auto stored = makeStoredCa(cert, file, {});
+    const auto file = directory_ / (details.fingerprint + ".pem");
+    auto stored = makeStoredCa(cert, details, file, {});
     stored->linkable = true;
     writeFileAtomically(file, stored->pem, FileOptions::durableFile(0644));
     struct stat status{};

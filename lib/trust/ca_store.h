@@ -3,6 +3,7 @@
 // whatever their name or encoding (PEM or DER), and left where they are.
 #pragma once
 
+#include "trust/details_cache.h"
 #include "trust/stored_ca.h"
 
 #include <openssl/types.h>
@@ -16,10 +17,6 @@
 
 namespace certd {
 
-using StoredCaPtr = std::shared_ptr<const StoredCa>;
-
-struct CachedCertificate; // details_cache.h
-using DetailsCache = std::unordered_map<std::uint64_t, CachedCertificate>;
 
 struct CaStoreScan {
     std::vector<StoredCaPtr> certificates;
@@ -43,8 +40,8 @@ public:
     // files that no one but certd's user can change.
     CaStoreScan scan(const std::vector<StoredCaPtr>& known, const DetailsCache& cache) const;
 
-    // Writes cert durably as "<fingerprint>.pem".
-    StoredCaPtr add(X509& cert) const;
+    // Writes cert, which details describe, durably as "<fingerprint>.pem".
+    StoredCaPtr add(X509& cert, const CertificateDetails& details) const;
 
     // Removes a file of the store durably.
     void remove(const std::filesystem::path& file) const;
@@ -53,7 +50,8 @@ private:
     std::filesystem::path directory_;
 };
 
-// Builds the stored form of cert as read from file.
-std::shared_ptr<StoredCa> makeStoredCa(X509& cert, const std::filesystem::path& file, const FileStamp& stamp);
+// Builds the stored form of cert, which details describe, as read from file.
+std::shared_ptr<StoredCa> makeStoredCa(X509& cert, CertificateDetails details, const std::filesystem::path& file,
+                                       const FileStamp& stamp);
 
 } // namespace certd

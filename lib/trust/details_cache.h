@@ -7,7 +7,7 @@
 // served for other contents, and a missing or damaged cache costs time only.
 #pragma once
 
-#include "trust/ca_store.h"
+#include "trust/stored_ca.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -23,9 +23,10 @@ struct CachedCertificate {
     unsigned long subjectHash = 0;
 };
 
-// DetailsCache (declared in ca_store.h) is keyed by a 64-bit hash of the
-// PEM. Not a security boundary: the store is writable by root only, and the
-// size must match too.
+// Keyed by a 64-bit hash of the PEM. Not a security boundary: only files
+// that no one but certd's user can change are looked up, and the size must
+// match too.
+using DetailsCache = std::unordered_map<std::uint64_t, CachedCertificate>;
 
 // The entry for a file holding exactly pem, or null.
 const CachedCertificate* findCached(const DetailsCache& cache, std::string_view pem);

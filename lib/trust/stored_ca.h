@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <memory>
 
 namespace certd {
 
@@ -39,5 +40,7 @@ struct StoredCa {
 
     const std::string& fingerprint() const { return details.fingerprint; }
 };
+
+using StoredCaPtr = std::shared_ptr<const StoredCa>;
 
 } // namespace certd

@@ -95,7 +95,7 @@ StoredCaPtr TrustStore::import(const CaInspection& inspection)
         throw Error(ErrorCode::AlreadyExists, "The CA certificate \"" + inspection.details.commonName +
                                                   "\" is already stored (fingerprint " +
                                                   inspection.details.fingerprint + ")");
-    StoredCaPtr stored = store_.add(*inspection.certificate);
+    StoredCaPtr stored = store_.add(*inspection.certificate, inspection.details);
     // All or nothing: a store file that is not also trusted is taken back,
     // so that a failed import leaves no certificate that Reload would find.
     try {

@@ -28,6 +28,38 @@ struct CertificateDetails {
     std::vector<std::string> subjectAlternativeNames; // "DNS:name", "IP:addr"
 };
 
+// Every property certd shows of a certificate, once, in the order of its
+// JSON form: (D-Bus property name, member). Both object types, Inspect's
+// reply and the JSON form (details cache, host records) are made from this
+// list, so a new property is one line here, plus one in each interface's
+// XML and a new details-cache format version (so cached details are made
+// afresh; a host record without it reads the member's default until the
+// certificate is replaced).
+#define CERTD_CERTIFICATE_PROPERTIES(X)           \
+    X(CommonName, commonName)                     \
+    X(Subject, subject)                           \
+    X(Issuer, issuer)                             \
+    X(IssuerCommonName, issuerCommonName)         \
+    X(SerialNumber, serialNumber)                 \
+    X(NotBefore, notBefore)                       \
+    X(NotAfter, notAfter)                         \
+    X(Fingerprint, fingerprint)                   \
+    X(SelfSigned, selfSigned)                     \
+    X(KeyType, keyType)                           \
+    X(SignatureAlgorithm, signatureAlgorithm)     \
+    X(PathLength, pathLength)                     \
+    X(SubjectAlternativeNames, subjectAlternativeNames)
+
+// Calls visit(name, member) for each property in order; Details may be
+// const or not, so readers fill the members they visit.
+template <typename Details, typename Visitor>
+void forEachProperty(Details& details, Visitor&& visit)
+{
+#define CERTD_VISIT_PROPERTY(Name, member) visit(#Name, details.member);
+    CERTD_CERTIFICATE_PROPERTIES(CERTD_VISIT_PROPERTY)
+#undef CERTD_VISIT_PROPERTY
+}
+
 CertificateDetails describeCertificate(X509& cert);
 
 std::string sha256Fingerprint(const X509& cert);

@@ -3,33 +3,29 @@
 #include "base/json_reading.h"
 
 namespace certd {
+namespace {
 
-nlohmann::json detailsToJson(const CertificateDetails& d)
+void read(const nlohmann::json& value, std::string& member) { member = json::text(value); }
+void read(const nlohmann::json& value, std::int64_t& member) { member = json::integer<std::int64_t>(value); }
+void read(const nlohmann::json& value, int& member) { member = json::integer<int>(value); }
+void read(const nlohmann::json& value, bool& member) { member = json::boolean(value); }
+void read(const nlohmann::json& value, std::vector<std::string>& member) { member = json::texts(value); }
+
+} // namespace
+
+nlohmann::json detailsToJson(const CertificateDetails& details)
 {
-    return nlohmann::json::array({d.commonName, d.subject, d.issuer, d.issuerCommonName, d.serialNumber,
-                                  d.notBefore, d.notAfter, d.fingerprint, d.selfSigned, d.keyType,
-                                  d.signatureAlgorithm, d.pathLength, d.subjectAlternativeNames});
+    auto array = nlohmann::json::array();
+    forEachProperty(details, [&](const char*, const auto& member) { array.push_back(member); });
+    return array;
 }
 
 CertificateDetails detailsFromJson(const nlohmann::json& array)
 {
-    using namespace certd::json;
-    CertificateDetails d;
-    std::size_t i = 0;
-    d.commonName = text(element(array, i++));
-    d.subject = text(element(array, i++));
-    d.issuer = text(element(array, i++));
-    d.issuerCommonName = text(element(array, i++));
-    d.serialNumber = text(element(array, i++));
-    d.notBefore = integer<std::int64_t>(element(array, i++));
-    d.notAfter = integer<std::int64_t>(element(array, i++));
-    d.fingerprint = text(element(array, i++));
-    d.selfSigned = boolean(element(array, i++));
-    d.keyType = text(element(array, i++));
-    d.signatureAlgorithm = text(element(array, i++));
-    d.pathLength = integer<int>(element(array, i++));
-    d.subjectAlternativeNames = texts(element(array, i++));
-    return d;
+    CertificateDetails details;
+    std::size_t index = 0;
+    forEachProperty(details, [&](const char*, auto& member) { read(json::element(array, index++), member); });
+    return details;
 }
 
 } // namespace certd

@@ -20,7 +20,8 @@ using ::testing::UnorderedElementsAre;
 constexpr const char* caInterface = "org.certd.Certd1.CACertificate";
 const std::vector<std::string> caPropertyNames = {
     "CommonName", "Subject",  "Issuer",  "IssuerCommonName", "SerialNumber",       "NotBefore",
-    "NotAfter",   "Fingerprint", "SelfSigned", "KeyType", "SignatureAlgorithm", "PathLength"};
+    "NotAfter",   "Fingerprint", "SelfSigned", "KeyType", "SignatureAlgorithm", "PathLength",
+    "SubjectAlternativeNames"};
 
 class CaStoreDbusTest : public CertdFixture {};
 

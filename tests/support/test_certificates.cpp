@@ -20,7 +20,7 @@ std::int64_t now()
 
 StoredCaPtr storedCaOf(const TestCertificate& cert)
 {
-    return makeStoredCa(*cert.cert, "/nowhere", {});
+    return makeStoredCa(*cert.cert, describeCertificate(*cert.cert), "/nowhere", {});
 }
 
 EvpPkeyPtr makeKey(const std::string& algorithm)

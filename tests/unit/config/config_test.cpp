@@ -1,3 +1,4 @@
+#include "base/error.h"
 #include "config/config.h"
 #include "temp_dir.h"
 
@@ -14,7 +15,7 @@ std::string errorOf(const std::string& text)
 {
     try {
         parseConfig(text, "/etc/certd/certd.conf");
-    } catch (const ConfigError& error) {
+    } catch (const Error& error) {
         return error.what();
     }
     return "(accepted)";
@@ -79,7 +80,7 @@ TEST(Config, MissingFileIsFineUnlessRequired)
 {
     test::TempDir dir;
     EXPECT_NO_THROW(loadConfig(dir / "absent.conf", false));
-    EXPECT_THROW(loadConfig(dir / "absent.conf", true), ConfigError);
+    EXPECT_THROW(loadConfig(dir / "absent.conf", true), Error);
 }
 
 TEST(Config, LoadsAFile)
@@ -360,7 +361,7 @@ TEST(ConfigServices, LoadsAFileWithAllSections)
     try {
         loadConfig(dir / "bad.conf", true);
         FAIL() << "accepted";
-    } catch (const ConfigError& error) {
+    } catch (const Error& error) {
         EXPECT_THAT(error.what(), StartsWith((dir / "bad.conf").string() + ":2: invalid value \"nginx\""));
     }
 }

@@ -1,3 +1,4 @@
+#include "base/error.h"
 #include "expiry/expiry.h"
 #include "temp_dir.h"
 
@@ -153,11 +154,11 @@ TEST(Expiry, WarnDaysParsing)
     EXPECT_EQ(parseWarnDays("30 7 1"), (std::vector<unsigned>{30, 7, 1}));
     EXPECT_EQ(parseWarnDays(" 1  60 14 "), (std::vector<unsigned>{60, 14, 1}));
     EXPECT_TRUE(parseWarnDays("").empty());
-    EXPECT_THROW(parseWarnDays("30 x"), std::invalid_argument);
-    EXPECT_THROW(parseWarnDays("0"), std::invalid_argument);
-    EXPECT_THROW(parseWarnDays("-3"), std::invalid_argument);
-    EXPECT_THROW(parseWarnDays("7 7"), std::invalid_argument);
-    EXPECT_THROW(parseWarnDays("4000"), std::invalid_argument);
+    EXPECT_THROW(parseWarnDays("30 x"), Error);
+    EXPECT_THROW(parseWarnDays("0"), Error);
+    EXPECT_THROW(parseWarnDays("-3"), Error);
+    EXPECT_THROW(parseWarnDays("7 7"), Error);
+    EXPECT_THROW(parseWarnDays("4000"), Error);
 }
 
 } // namespace

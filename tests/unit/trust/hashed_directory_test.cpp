@@ -133,7 +133,7 @@ TEST(HashedDirectory, LinksToStoreFilesThatHoldJustThePem)
     std::filesystem::create_directories(dir / "hashed");
     const CaStore store(dir / "store");
     const auto ca = test::makeCa("Linked");
-    const auto stored = store.add(*ca.cert);
+    const auto stored = store.add(*ca.cert, describeCertificate(*ca.cert));
     ASSERT_TRUE(stored->linkable);
 
     HashedDirectory hashed(dir / "hashed");

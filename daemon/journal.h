@@ -1,4 +1,4 @@
-// Expiry events as structured journal entries: each event type has its own
+// certd's events as structured journal entries: each event type has its own
 // MESSAGE_ID, explained in systemd/certd.catalog, and fields a monitoring
 // tool can match on. Without a journal (run by hand, in tests) the same
 // facts go to the log as one line.
@@ -16,7 +16,8 @@ inline constexpr const char* certificateExpired = "a37aaf2f11784510964e7b948c7d4
 inline constexpr const char* certificateRenewed = "d4d0594c385f4434a5cb03fc7686b856";
 } // namespace messageIds
 
-struct ExpiryEvent {
+// A certificate expiring, expired or renewed.
+struct CertificateEvent {
     const char* messageId;
     int priority; // syslog: 3 error, 4 warning, 5 notice
     std::string message;
@@ -27,6 +28,6 @@ struct ExpiryEvent {
     int daysLeft = 0;
 };
 
-void logExpiryEvent(const ExpiryEvent& event);
+void logCertificateEvent(const CertificateEvent& event);
 
 } // namespace certd

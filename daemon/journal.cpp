@@ -1,4 +1,4 @@
-#include "expiry_journal.h"
+#include "journal.h"
 
 #include "logging.h"
 #include "base/clock.h"
@@ -9,7 +9,7 @@
 
 namespace certd {
 
-void logExpiryEvent(const ExpiryEvent& event)
+void logCertificateEvent(const CertificateEvent& event)
 {
     if (loggingToJournal()) {
         sd_journal_send("MESSAGE=%s", event.message.c_str(), "MESSAGE_ID=%s", event.messageId, "PRIORITY=%i",

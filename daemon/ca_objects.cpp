@@ -1,5 +1,6 @@
-#include "ca_certificates.h"
+#include "ca_objects.h"
 
+#include "base/error.h"
 #include "bus_names.h"
 #include "event_loop.h"
 
@@ -7,8 +8,7 @@
 
 namespace certd {
 
-CaCertificates::CaCertificates(sdbus::IConnection& connection, TrustStore& store, EventLoop& loop,
-                               const Authorizer& authorizer)
+CaObjects::CaObjects(sdbus::IConnection& connection, TrustStore& store, EventLoop& loop, const Authorizer& authorizer)
     : connection_(connection)
     , store_(store)
     , loop_(loop)
@@ -16,7 +16,7 @@ CaCertificates::CaCertificates(sdbus::IConnection& connection, TrustStore& store
 {
 }
 
-void CaCertificates::publishStored()
+void CaObjects::publishStored()
 {
     auto changes = store_.load();
     spdlog::debug("Store loaded: {} CA certificates", changes.added.size());
@@ -24,16 +24,24 @@ void CaCertificates::publishStored()
     spdlog::debug("Objects published");
 }
 
-std::string CaCertificates::import(const CaInspection& inspection)
+std::string CaObjects::import(const CaInspection& inspection)
 {
-    const StoredCaPtr stored = store_.import(inspection);
+    StoredCaPtr stored;
+    try {
+        stored = store_.import(inspection);
+    } catch (const Error& error) {
+        if (error.code() != ErrorCode::AlreadyExists)
+            throw;
+        throw Error(ErrorCode::AlreadyExists,
+                    std::string(error.what()) + "; its object is " + bus::caObjectPath(inspection.details.fingerprint));
+    }
     spdlog::info("Imported CA certificate \"{}\" ({})", stored->details.commonName,
                  stored->fingerprint());
     publish(stored, true);
     return bus::caObjectPath(stored->fingerprint());
 }
 
-void CaCertificates::remove(const std::string& fingerprint)
+void CaObjects::remove(const std::string& fingerprint)
 {
     const StoredCaPtr stored = store_.find(fingerprint);
     store_.remove(fingerprint);
@@ -41,13 +49,13 @@ void CaCertificates::remove(const std::string& fingerprint)
     retract(fingerprint);
 }
 
-std::uint32_t CaCertificates::reload()
+std::uint32_t CaObjects::reload()
 {
     apply(store_.load(), true);
     return static_cast<std::uint32_t>(store_.size());
 }
 
-void CaCertificates::apply(const TrustStoreChanges& changes, bool announce)
+void CaObjects::apply(const TrustStoreChanges& changes, bool announce)
 {
     for (const auto& problem : changes.problems)
         spdlog::warn("Skipped a file in the CA store: {}", problem);
@@ -60,7 +68,7 @@ void CaCertificates::apply(const TrustStoreChanges& changes, bool announce)
                      changes.removed.size());
 }
 
-void CaCertificates::publish(const StoredCaPtr& stored, bool announce)
+void CaObjects::publish(const StoredCaPtr& stored, bool announce)
 {
     auto object = std::make_unique<CaCertificateObject>(
         connection_, stored, authorizer_, [this](const std::string& fingerprint) { remove(fingerprint); });
@@ -70,7 +78,7 @@ void CaCertificates::publish(const StoredCaPtr& stored, bool announce)
     objects_[stored->fingerprint()] = std::move(object);
 }
 
-void CaCertificates::retract(const std::string& fingerprint)
+void CaObjects::retract(const std::string& fingerprint)
 {
     const auto found = objects_.find(fingerprint);
     if (found == objects_.end())

@@ -1,6 +1,7 @@
-// The published CA objects, kept in step with the trust store: every
-// change to the store goes through here, so the objects on the bus (and
-// InterfacesAdded/Removed) always match what is stored.
+// The published CA objects, kept in step with the trust store: every change
+// to the store goes through here, so the objects on the bus (and
+// InterfacesAdded/Removed) always match what is stored. It only translates:
+// the rules are lib/trust's.
 #pragma once
 
 #include "ca_certificate_object.h"
@@ -14,15 +15,15 @@ namespace certd {
 class Authorizer;
 class EventLoop;
 
-class CaCertificates {
+class CaObjects {
 public:
-    CaCertificates(sdbus::IConnection& connection, TrustStore& store, EventLoop& loop,
-                   const Authorizer& authorizer);
+    CaObjects(sdbus::IConnection& connection, TrustStore& store, EventLoop& loop, const Authorizer& authorizer);
 
     // Loads the store and publishes an object per CA, silently: at start
     // nobody can be listening yet.
     void publishStored();
 
+    // The new object's path. AlreadyExists names the existing object.
     std::string import(const CaInspection& inspection);
     void remove(const std::string& fingerprint);
     // Returns how many CAs are stored afterwards.

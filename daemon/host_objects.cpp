@@ -1,0 +1,124 @@
+#include "host_objects.h"
+
+#include "base/clock.h"
+#include "bus_errors.h"
+#include "bus_names.h"
+#include "expiry/expiry.h"
+#include "journal.h"
+#include "unit_reloader.h"
+
+#include <spdlog/spdlog.h>
+
+namespace certd {
+namespace {
+
+const char* verbOf(HostChangeKind kind)
+{
+    switch (kind) {
+    case HostChangeKind::Generate: return "generate";
+    case HostChangeKind::Upload: return "install the uploaded";
+    case HostChangeKind::Renewal: return "renew";
+    }
+    return "change";
+}
+
+} // namespace
+
+HostObjects::HostObjects(sdbus::IConnection& connection, HostCertificates& hosts, const Authorizer& authorizer,
+                         UnitReloader& reloader, ChangeListener listener)
+    : connection_(connection)
+    , hosts_(hosts)
+    , authorizer_(authorizer)
+    , reloader_(reloader)
+    , listener_(std::move(listener))
+{
+}
+
+void HostObjects::publish()
+{
+    const HostCertificateActions actions{
+        [this](const std::string& service, GenerationSettings settings, sdbus::Result<>&& reply) {
+            generate(service, std::move(settings), std::move(reply));
+        },
+        [this](const std::string& service, HostCertificatePtr host, sdbus::Result<>&& reply) {
+            upload(service, std::move(host), std::move(reply));
+        }};
+    for (const auto& service : hosts_.services())
+        objects_[service] = std::make_unique<HostCertificateObject>(connection_, hosts_, service, authorizer_, actions);
+}
+
+void HostObjects::hostnameChanged()
+{
+    for (auto& [service, object] : objects_)
+        object->refresh();
+}
+
+HostCertificates::Completion HostObjects::completionFor(std::optional<sdbus::Result<>> reply)
+{
+    const std::uint64_t ticket = nextTicket_++;
+    if (reply)
+        pendingReplies_.emplace(ticket, std::move(*reply));
+    // The completion carries the ticket, never the reply (see the header).
+    return [this, ticket](const HostChange& change) { finished(change, ticket); };
+}
+
+void HostObjects::generate(const std::string& service, GenerationSettings settings, sdbus::Result<>&& reply)
+{
+    spdlog::info("Generating a {} certificate for {} ({})", keyTypeName(settings.keyType), service, settings.hostname);
+    hosts_.generate(service, std::move(settings), completionFor(std::move(reply)));
+}
+
+void HostObjects::upload(const std::string& service, HostCertificatePtr host, sdbus::Result<>&& reply)
+{
+    spdlog::info("Installing the uploaded certificate \"{}\" for {}", host->details.commonName, service);
+    hosts_.upload(service, std::move(host), completionFor(std::move(reply)));
+}
+
+HostCertificates::Renewal HostObjects::renew(const std::string& service)
+{
+    const auto renewal = hosts_.renew(service, completionFor(std::nullopt));
+    if (renewal == HostCertificates::Renewal::Started) {
+        const auto& host = hosts_.current(service);
+        spdlog::info("Renewing the {} certificate \"{}\", which expires on {}", service, host->details.commonName,
+                     formatUtcTime(host->details.notAfter));
+    }
+    return renewal;
+}
+
+void HostObjects::finished(const HostChange& change, std::uint64_t ticket)
+{
+    std::optional<sdbus::Result<>> reply;
+    if (const auto found = pendingReplies_.find(ticket); found != pendingReplies_.end()) {
+        reply.emplace(std::move(found->second));
+        pendingReplies_.erase(found);
+    }
+    for (const auto& warning : change.warnings)
+        spdlog::warn("{}", warning);
+    if (!change.host) {
+        try {
+            rethrowAsBusError(change.failure);
+        } catch (const sdbus::Error& error) {
+            spdlog::error("Could not {} the {} certificate: {}", verbOf(change.kind), change.service, error.getMessage());
+            if (reply)
+                reply->returnError(error);
+        }
+        return;
+    }
+    const auto& details = change.host->details;
+    if (change.kind == HostChangeKind::Renewal)
+        logCertificateEvent({messageIds::certificateRenewed, 5,
+                         "Renewed the " + change.service + " certificate \"" + details.commonName + "\"; valid until " +
+                             formatUtcTime(details.notAfter),
+                         bus::hostObjectPath(change.service), details.commonName, details.fingerprint, details.notAfter,
+                         daysLeft(details.notAfter, unixNow())});
+    spdlog::info("The {} certificate is now \"{}\" ({}, valid until {})", change.service, details.commonName,
+                 originName(change.host->origin), formatUtcTime(details.notAfter));
+    objects_.at(change.service)->refresh();
+    listener_(change.service);
+    if (const auto& unit = hosts_.settings(change.service).reloadUnit; !unit.empty())
+        reloader_.reloadOrRestart(unit);
+    if (reply)
+        reply->returnResults();
+}
+
+} // namespace certd

@@ -1,0 +1,54 @@
+// The published host certificate objects, one per service, and the D-Bus
+// side of every change lib/host makes: the method reply, PropertiesChanged,
+// HostCertificateChanged, the unit reload, the journal entry of a renewal.
+//
+// Replies to calls whose work runs on lib's worker wait here, by ticket,
+// and only the bus thread touches them: a reply is a D-Bus message, which
+// the worker must never hold or destroy.
+#pragma once
+
+#include "host/host_certificates.h"
+#include "host_certificate_object.h"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+
+namespace certd {
+
+class Authorizer;
+class UnitReloader;
+
+class HostObjects {
+public:
+    // Called on the bus thread after a service's certificate changed.
+    using ChangeListener = std::function<void(const std::string& service)>;
+
+    HostObjects(sdbus::IConnection& connection, HostCertificates& hosts, const Authorizer& authorizer,
+                UnitReloader& reloader, ChangeListener listener);
+
+    // One object per service; call after HostCertificates::start().
+    void publish();
+    // The system's host name changed: HostnameMatches may have.
+    void hostnameChanged();
+    // Renewal of a generated certificate (the expiry check asks).
+    HostCertificates::Renewal renew(const std::string& service);
+
+private:
+    void generate(const std::string& service, GenerationSettings settings, sdbus::Result<>&& reply);
+    void upload(const std::string& service, HostCertificatePtr host, sdbus::Result<>&& reply);
+    HostCertificates::Completion completionFor(std::optional<sdbus::Result<>> reply);
+    void finished(const HostChange& change, std::uint64_t ticket);
+
+    sdbus::IConnection& connection_;
+    HostCertificates& hosts_;
+    const Authorizer& authorizer_;
+    UnitReloader& reloader_;
+    ChangeListener listener_;
+    std::map<std::string, std::unique_ptr<HostCertificateObject>> objects_;
+    std::map<std::uint64_t, sdbus::Result<>> pendingReplies_;
+    std::uint64_t nextTicket_ = 1;
+};
+
+} // namespace certd

@@ -1,0 +1,40 @@
+#include "expiry/expiry_checker.h"
+
+namespace certd {
+
+ExpiryChecker::ExpiryChecker(ExpiryPolicy policy, std::filesystem::path stateFile, Sources sources)
+    : policy_(std::move(policy))
+    , stateFile_(std::move(stateFile))
+    , sources_(std::move(sources))
+    , log_(AnnouncementLog::load(stateFile_))
+{
+}
+
+ExpiryChecker::Result ExpiryChecker::check(std::int64_t now)
+{
+    Result result;
+    std::vector<std::string> present;
+    for (const auto& certificate : sources_.certificates()) {
+        present.push_back(certificate.fingerprint);
+        if (urgencyOf(certificate.notAfter, now, policy_))
+            result.report.push_back({certificate, daysLeft(certificate.notAfter, now)});
+        const bool renewable = certificate.kind == WatchedCertificate::Kind::Host &&
+                               dueForRenewal(certificate.notBefore, certificate.notAfter, now, policy_);
+        if (renewable && sources_.renew(certificate.service)) {
+            result.renewing.push_back(certificate.service);
+            continue;
+        }
+        if (const auto announcement = log_.check(certificate.fingerprint, certificate.notAfter, now, policy_))
+            result.announcements.push_back({certificate, *announcement});
+    }
+    log_.keepOnly(present);
+    try {
+        log_.save(stateFile_);
+    } catch (const std::exception& failure) {
+        // Announced already; at worst the next check announces again.
+        result.problem = std::string("Could not remember what was announced: ") + failure.what();
+    }
+    return result;
+}
+
+} // namespace certd

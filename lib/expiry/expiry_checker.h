@@ -1,0 +1,66 @@
+// CheckExpiry's rules: every certificate certd owns against the [Expiry]
+// thresholds. A generated host certificate inside its renewal window is
+// renewed instead of announced (as long as renewing it is possible); every
+// other certificate is announced once per threshold it crosses and once
+// when it expires, remembered across restarts. It only compares numbers and
+// looks up a map: thousands of certificates take milliseconds.
+//
+// What it looks at and how a renewal starts come in through Sources, so it
+// knows neither the trust store nor the host certificates; what to
+// announce goes out in the result, for the daemon's signals and journal.
+#pragma once
+
+#include "expiry/expiry.h"
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace certd {
+
+struct WatchedCertificate {
+    enum class Kind { Ca, Host } kind = Kind::Ca;
+    std::string service; // for Host: "https", "postgresql"
+    std::string commonName;
+    std::string fingerprint;
+    std::int64_t notBefore = 0;
+    std::int64_t notAfter = 0;
+};
+
+class ExpiryChecker {
+public:
+    struct Sources {
+        std::function<std::vector<WatchedCertificate>()> certificates;
+        // Starts (or finds under way) the renewal of a host certificate;
+        // false when it cannot be renewed, and is announced instead.
+        std::function<bool(const std::string& service)> renew;
+    };
+
+    struct Expiring {
+        WatchedCertificate certificate;
+        int daysLeft = 0; // rounded down; negative once expired
+    };
+    struct Announced {
+        WatchedCertificate certificate;
+        Announcement announcement;
+    };
+    struct Result {
+        std::vector<Expiring> report;        // expired or in a window, announced now or before
+        std::vector<Announced> announcements; // newly crossed thresholds
+        std::vector<std::string> renewing;    // services whose renewal runs
+        std::string problem;                  // the record could not be saved
+    };
+
+    ExpiryChecker(ExpiryPolicy policy, std::filesystem::path stateFile, Sources sources);
+
+    Result check(std::int64_t now);
+
+private:
+    ExpiryPolicy policy_;
+    std::filesystem::path stateFile_;
+    Sources sources_;
+    AnnouncementLog log_;
+};
+
+} // namespace certd

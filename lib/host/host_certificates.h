@@ -1,0 +1,115 @@
+// The services' host certificates as a whole: the appliance CA that signs
+// them, each service's store, what each service has now, and every way that
+// changes. The rules are here, so that the daemon only translates to D-Bus:
+// a fresh appliance gets a certificate for each service before anything is
+// published; Generate and Upload are checked before they are queued; a
+// renewal asks for what was asked before, runs once at a time per service,
+// and a certificate whose renewal failed is not renewed again (only
+// announced) until it is replaced.
+//
+// Threads: every method is called on one thread, the owner's (certd's bus
+// loop). Slow work (key generation, writing) runs on a worker, one change at
+// a time; its outcome is handed back through the owner's post function, and
+// only there does current() change and the completion run. A completion is
+// copied and destroyed on the worker too: it must capture identifiers,
+// never a D-Bus reply (see SerialWorker).
+#pragma once
+
+#include "base/bytes.h"
+#include "base/serial_worker.h"
+#include "base/state_directory.h"
+#include "host/appliance_ca.h"
+#include "host/host_certificate_store.h"
+
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace certd {
+
+enum class HostChangeKind { Generate, Upload, Renewal };
+
+struct HostChange {
+    std::string service;
+    HostChangeKind kind = HostChangeKind::Generate;
+    HostCertificatePtr host;           // the service's new certificate; null when the change failed
+    std::exception_ptr failure;        // why, when it failed (the service kept its certificate)
+    std::vector<std::string> warnings; // committed, but something after the commit did not work
+};
+
+class HostCertificates {
+public:
+    using Post = std::function<void(std::function<void()>)>;
+    using Completion = std::function<void(const HostChange&)>;
+    using Hostname = std::function<std::string()>;
+
+    struct Settings {
+        StateLayout layout;
+        ApplianceCaSettings applianceCa;
+        std::map<std::string, ServiceConfig> services;
+    };
+
+    // post runs a task on the owner's thread; hostname gives the system's
+    // current host name (currentHostname, or a test's).
+    HostCertificates(Settings settings, Post post, Hostname hostname);
+    ~HostCertificates();
+    HostCertificates(const HostCertificates&) = delete;
+    HostCertificates& operator=(const HostCertificates&) = delete;
+
+    // At start, before anything is published, on the owner's thread: the
+    // appliance CA (created when missing), then each service's certificate:
+    // recovered from an interrupted change, delivered again where damaged,
+    // or generated for a fresh appliance. Returns what went wrong, one line
+    // each; a service may be left without a certificate.
+    std::vector<std::string> start();
+
+    std::vector<std::string> services() const;
+    const ServiceSettings& settings(const std::string& service) const;
+    // Null while the service has none.
+    HostCertificatePtr current(const std::string& service) const;
+    bool matchesHostname(const std::string& service) const;
+    const std::string& applianceCaPem() const;
+
+    // Checks, on the owner's thread, before authorization and queueing:
+    // InvalidArgument, or the reasons an upload cannot serve TLS.
+    GenerationSettings generationSettings(const GenerationRequest& request) const;
+    HostCertificatePtr prepareUpload(const std::string& service, ByteView certificate, ByteView privateKey) const;
+
+    void generate(const std::string& service, GenerationSettings settings, Completion done);
+    void upload(const std::string& service, HostCertificatePtr host, Completion done);
+
+    enum class Renewal { Started, InProgress, NotPossible };
+    // Regenerates a generated certificate with the settings it was made with.
+    // NotPossible for an uploaded one, or when renewing this very
+    // certificate failed before (then it is only announced).
+    Renewal renew(const std::string& service, Completion done);
+
+private:
+    struct Service {
+        HostCertificateStore store;
+        HostCertificatePtr current;
+    };
+
+    Service& service(const std::string& name);
+    const Service& service(const std::string& name) const;
+    HostCertificatePtr loadOrGenerate(Service& service, std::vector<std::string>& problems);
+    // On the worker: make the certificate and install it; then finish on the owner's thread.
+    void change(const std::string& service, HostChangeKind kind, std::function<HostCertificatePtr()> make,
+                Completion done);
+    void finish(HostChange change, const Completion& done);
+
+    Settings settings_;
+    Post post_;
+    Hostname hostname_;
+    std::unique_ptr<ApplianceCa> applianceCa_;
+    std::map<std::string, Service> services_;
+    std::set<std::string> renewing_;      // services
+    std::set<std::string> renewalFailed_; // fingerprints
+    SerialWorker worker_; // last: its jobs use everything above
+};
+
+} // namespace certd
