@@ -26,10 +26,10 @@ struct GenerationSettings {
 
 // Generate's options as given: each may be missing.
 struct GenerationRequest {
-    std::optional<std::string> hostname;
-    std::optional<std::string> keyType; // "ec-p256", ...
-    std::optional<unsigned> validityDays;
-    std::optional<std::vector<std::string>> additionalNames;
+    std::optional<std::string> hostname = {};
+    std::optional<std::string> keyType = {}; // "ec-p256", ...
+    std::optional<unsigned> validityDays = {};
+    std::optional<std::vector<std::string>> additionalNames = {};
 };
 
 // The settings request asks for; the host name defaults to the system's,

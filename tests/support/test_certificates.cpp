@@ -23,6 +23,18 @@ StoredCaPtr storedCaOf(const TestCertificate& cert)
     return makeStoredCa(*cert.cert, describeCertificate(*cert.cert), "/nowhere", {});
 }
 
+CertificateSpec serverSpec(const std::string& name, const TestCertificate& issuer)
+{
+    CertificateSpec spec;
+    spec.subject = {{"CN", name}};
+    spec.basicConstraints = "critical,CA:FALSE";
+    spec.keyUsage = "critical,digitalSignature";
+    spec.extendedKeyUsage = "serverAuth";
+    spec.subjectAltName = "DNS:" + name;
+    spec.issuer = &issuer;
+    return spec;
+}
+
 EvpPkeyPtr makeKey(const std::string& algorithm)
 {
     EVP_PKEY* key = nullptr;

@@ -39,6 +39,11 @@ struct TestCertificate {
     std::string keyPem() const; // PKCS#8, unencrypted
 };
 
+// A TLS server (end-entity) certificate for name, issued by issuer:
+// CA:FALSE, digitalSignature, serverAuth, and name as DNS Subject
+// Alternative Name. Tests change what they test from there.
+CertificateSpec serverSpec(const std::string& name, const TestCertificate& issuer);
+
 EvpPkeyPtr makeKey(const std::string& algorithm);
 TestCertificate makeCertificate(const CertificateSpec& spec);
 TestCertificate makeCa(const std::string& commonName);

@@ -1,0 +1,123 @@
+// CheckExpiry's rules over a small interface: what is announced, once;
+// what is renewed instead; what is reported.
+#include "expiry/expiry_checker.h"
+#include "temp_dir.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace certd {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+constexpr std::int64_t day = secondsPerDay;
+constexpr std::int64_t now = 2'000'000'000;
+
+WatchedCertificate ca(const std::string& fingerprint, double daysLeft)
+{
+    return {WatchedCertificate::Kind::Ca, {}, "CA " + fingerprint, fingerprint, now - 365 * day,
+            now + static_cast<std::int64_t>(daysLeft * day)};
+}
+
+WatchedCertificate host(const std::string& service, double daysLeft, std::int64_t lifetimeDays = 397)
+{
+    const auto notAfter = now + static_cast<std::int64_t>(daysLeft * day);
+    return {WatchedCertificate::Kind::Host, service, service + ".example", "fp-" + service,
+            notAfter - lifetimeDays * day, notAfter};
+}
+
+class ExpiryCheckerTest : public ::testing::Test {
+protected:
+    ExpiryChecker checker()
+    {
+        return ExpiryChecker(policy, dir / "announced.json",
+                             {[this] { return certificates; },
+                              [this](const std::string& service) {
+                                  asked.push_back(service);
+                                  return renewable;
+                              }});
+    }
+
+    std::vector<std::string> fingerprintsOf(const std::vector<ExpiryChecker::Announced>& announced)
+    {
+        std::vector<std::string> fingerprints;
+        for (const auto& a : announced)
+            fingerprints.push_back(a.certificate.fingerprint);
+        return fingerprints;
+    }
+
+    test::TempDir dir;
+    ExpiryPolicy policy;
+    std::vector<WatchedCertificate> certificates;
+    bool renewable = true;
+    std::vector<std::string> asked;
+};
+
+TEST_F(ExpiryCheckerTest, AnnouncesEachCrossedThresholdOnceAcrossChecksAndRestarts)
+{
+    certificates = {ca("far", 90), ca("soon", 20), ca("gone", -2)};
+    const auto first = checker().check(now);
+    EXPECT_THAT(fingerprintsOf(first.announcements), ElementsAre("soon", "gone"));
+    EXPECT_EQ(first.announcements[0].announcement.threshold, 30);
+    EXPECT_TRUE(first.announcements[1].announcement.expired);
+    EXPECT_EQ(first.report.size(), 2u);
+    EXPECT_THAT(first.problem, IsEmpty());
+
+    EXPECT_THAT(checker().check(now + 60).announcements, IsEmpty()); // a new checker: as after a restart
+    const auto later = checker().check(now + 14 * day);
+    EXPECT_THAT(fingerprintsOf(later.announcements), ElementsAre("soon"));
+    EXPECT_EQ(later.announcements[0].announcement.threshold, 7);
+}
+
+TEST_F(ExpiryCheckerTest, AHostCertificateDueForRenewalIsRenewedInsteadOfAnnounced)
+{
+    certificates = {host("https", 20)};
+    const auto result = checker().check(now);
+    EXPECT_THAT(asked, ElementsAre("https"));
+    EXPECT_THAT(result.renewing, ElementsAre("https"));
+    EXPECT_THAT(result.announcements, IsEmpty());
+    EXPECT_EQ(result.report.size(), 1u); // still reported as expiring
+}
+
+TEST_F(ExpiryCheckerTest, WhatCannotBeRenewedIsAnnounced)
+{
+    renewable = false;
+    certificates = {host("postgresql", 20)};
+    const auto result = checker().check(now);
+    EXPECT_THAT(asked, ElementsAre("postgresql"));
+    EXPECT_THAT(result.renewing, IsEmpty());
+    EXPECT_THAT(fingerprintsOf(result.announcements), ElementsAre("fp-postgresql"));
+}
+
+TEST_F(ExpiryCheckerTest, RenewalWaitsForHalfTheLifetimeOfShortLivedCertificates)
+{
+    // RenewDays=30, but a 30-day certificate is renewed only in its second half.
+    certificates = {host("https", 20, 30)};
+    EXPECT_THAT(checker().check(now).renewing, IsEmpty());
+    certificates = {host("https", 10, 30)};
+    EXPECT_THAT(checker().check(now).renewing, ElementsAre("https"));
+    EXPECT_THAT(asked, ElementsAre("https"));
+}
+
+TEST_F(ExpiryCheckerTest, CaCertificatesAreNeverRenewed)
+{
+    certificates = {ca("ca", 3)};
+    checker().check(now);
+    EXPECT_THAT(asked, IsEmpty());
+}
+
+TEST_F(ExpiryCheckerTest, AnUnsavedRecordIsAProblemNotAFailure)
+{
+    certificates = {ca("soon", 20)};
+    auto unsaved = ExpiryChecker(policy, dir / "missing" / "announced.json",
+                                 {[this] { return certificates; }, [](const std::string&) { return false; }});
+    const auto result = unsaved.check(now);
+    EXPECT_EQ(result.announcements.size(), 1u);
+    EXPECT_THAT(result.problem, HasSubstr("Could not remember what was announced"));
+}
+
+} // namespace
+} // namespace certd

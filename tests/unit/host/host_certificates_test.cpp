@@ -1,0 +1,258 @@
+// The host lifecycle without D-Bus: first start, checks before queueing,
+// changes on the worker handed back to the owner's thread, renewal rules.
+#include "base/error.h"
+#include "host/host_certificates.h"
+#include "temp_dir.h"
+#include "test_certificates.h"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace certd {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+// The owner's thread, played by the test: posted tasks wait until run.
+class OwnerThread {
+public:
+    HostCertificates::Post post()
+    {
+        return [this](std::function<void()> task) {
+            std::lock_guard lock(mutex_);
+            tasks_.push_back(std::move(task));
+            posted_.notify_all();
+        };
+    }
+
+    // Runs the next posted task, waiting for it up to 60 s.
+    bool runNext()
+    {
+        std::function<void()> task;
+        {
+            std::unique_lock lock(mutex_);
+            if (!posted_.wait_for(lock, 60s, [&] { return !tasks_.empty(); }))
+                return false;
+            task = std::move(tasks_.front());
+            tasks_.pop_front();
+        }
+        task();
+        return true;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable posted_;
+    std::deque<std::function<void()>> tasks_;
+};
+
+std::string errorMessageOf(const std::function<void()>& call, ErrorCode expected)
+{
+    try {
+        call();
+    } catch (const Error& error) {
+        EXPECT_EQ(errorCodeName(error.code()), errorCodeName(expected));
+        return error.what();
+    }
+    ADD_FAILURE() << "no error";
+    return {};
+}
+
+class HostLifecycleTest : public ::testing::Test {
+protected:
+    HostCertificates& start(const std::string& hostname = "probe.example.com")
+    {
+        hostname_ = hostname;
+        HostCertificates::Settings settings{StateLayout{dir / "state"}, {"Test Appliance CA", KeyType::EcP256},
+                                            {{"https", {}}, {"postgresql", {}}}};
+        prepareStateDirectory(settings.layout);
+        hosts_ = std::make_unique<HostCertificates>(settings, owner_.post(), [this] { return hostname_; });
+        problems_ = hosts_->start();
+        return *hosts_;
+    }
+
+    // Runs a change to its end on the owner's thread; returns what it reported.
+    HostChange finish(const std::function<void(HostCertificates::Completion)>& begin)
+    {
+        std::optional<HostChange> outcome;
+        begin([&](const HostChange& change) { outcome = change; });
+        EXPECT_TRUE(owner_.runNext());
+        EXPECT_TRUE(outcome);
+        return outcome.value_or(HostChange{});
+    }
+
+    test::TempDir dir;
+    OwnerThread owner_;
+    std::string hostname_;
+    std::unique_ptr<HostCertificates> hosts_;
+    std::vector<std::string> problems_;
+    test::TestCertificate root_ = test::makeCa("Lifecycle Root");
+};
+
+TEST_F(HostLifecycleTest, AFreshApplianceGetsACertificateForItsHostNameBeforeAnythingIsPublished)
+{
+    auto& hosts = start("Probe.Example.com");
+    EXPECT_THAT(problems_, IsEmpty());
+    EXPECT_THAT(hosts.services(), ElementsAre("https", "postgresql"));
+    for (const auto& service : hosts.services()) {
+        const auto host = hosts.current(service);
+        ASSERT_TRUE(host) << service;
+        EXPECT_EQ(host->origin, HostOrigin::Generated);
+        EXPECT_EQ(host->details.commonName, "probe.example.com");
+        EXPECT_TRUE(hosts.matchesHostname(service));
+        EXPECT_TRUE(std::filesystem::exists(hosts.settings(service).privateKeyPath()));
+    }
+    EXPECT_THAT(hosts.applianceCaPem(), HasSubstr("BEGIN CERTIFICATE"));
+}
+
+TEST_F(HostLifecycleTest, AHostNameThatIsNoDnsNameGivesLocalhostAndSaysWhy)
+{
+    auto& hosts = start("bad_host");
+    EXPECT_EQ(hosts.current("https")->details.commonName, "localhost");
+    ASSERT_FALSE(problems_.empty());
+    EXPECT_THAT(problems_.front(), HasSubstr("\"bad_host\" is not a valid DNS name"));
+    EXPECT_FALSE(hosts.matchesHostname("https"));
+}
+
+TEST_F(HostLifecycleTest, ARestartFindsTheCertificatesItMade)
+{
+    const auto first = start().current("https")->details.fingerprint;
+    hosts_.reset();
+    EXPECT_EQ(start().current("https")->details.fingerprint, first);
+    EXPECT_THAT(problems_, IsEmpty());
+}
+
+TEST_F(HostLifecycleTest, GenerationOptionsDefaultToTheSystemsHostName)
+{
+    auto& hosts = start("probe.example.com");
+    const auto settings = hosts.generationSettings({});
+    EXPECT_EQ(settings.hostname, "probe.example.com");
+    EXPECT_EQ(settings.keyType, KeyType::EcP256);
+    EXPECT_EQ(settings.validityDays, defaultValidityDays);
+    hostname_ = "not_dns";
+    EXPECT_THAT(errorMessageOf([&] { hosts.generationSettings({}); }, ErrorCode::InvalidArgument),
+                HasSubstr("pass the Hostname option"));
+    hostname_ = "probe.example.com";
+    EXPECT_THAT(errorMessageOf([&] { hosts.generationSettings({.keyType = "dsa"}); }, ErrorCode::InvalidArgument),
+                HasSubstr("\"dsa\""));
+    EXPECT_EQ(hosts.generationSettings({.hostname = "Other.Example"}).hostname, "other.example");
+}
+
+TEST_F(HostLifecycleTest, HttpsNeedsASubjectAlternativeNamePostgresqlDoesNot)
+{
+    auto& hosts = start();
+    auto spec = test::serverSpec("db.example.com", root_);
+    spec.subjectAltName.clear();
+    const auto leaf = test::makeCertificate(spec);
+    const auto certificate = test::bytesOf(leaf.pem());
+    const auto key = test::bytesOf(leaf.keyPem());
+    EXPECT_THAT(errorMessageOf([&] { hosts.prepareUpload("https", certificate, key); }, ErrorCode::InvalidCertificate),
+                HasSubstr("Subject Alternative Name"));
+    EXPECT_EQ(hosts.prepareUpload("postgresql", certificate, key)->details.commonName, "db.example.com");
+}
+
+TEST_F(HostLifecycleTest, AnUnknownServiceIsNotFound)
+{
+    auto& hosts = start();
+    errorMessageOf([&] { hosts.current("ftp"); }, ErrorCode::NotFound);
+    errorMessageOf([&] { hosts.generate("ftp", hosts.generationSettings({}), [](const HostChange&) {}); },
+                   ErrorCode::NotFound);
+}
+
+TEST_F(HostLifecycleTest, AChangeBecomesCurrentOnlyOnTheOwnersThread)
+{
+    auto& hosts = start();
+    const auto before = hosts.current("https");
+    std::optional<HostChange> outcome;
+    hosts.generate("https", hosts.generationSettings({.hostname = "new.example.com"}),
+                   [&](const HostChange& change) { outcome = change; });
+    EXPECT_EQ(hosts.current("https"), before); // the worker has not reported back here yet
+    ASSERT_TRUE(owner_.runNext());
+    ASSERT_TRUE(outcome && outcome->host);
+    EXPECT_EQ(outcome->kind, HostChangeKind::Generate);
+    EXPECT_EQ(hosts.current("https"), outcome->host);
+    EXPECT_EQ(hosts.current("https")->details.commonName, "new.example.com");
+}
+
+TEST_F(HostLifecycleTest, AnUploadIsInstalledAsTheServicesCertificate)
+{
+    auto& hosts = start();
+    const auto leaf = test::makeCertificate(test::serverSpec("upload.example.com", root_));
+    const auto prepared = hosts.prepareUpload("https", test::bytesOf(leaf.pem()), test::bytesOf(leaf.keyPem()));
+    const auto change = finish([&](auto done) { hosts.upload("https", prepared, done); });
+    ASSERT_TRUE(change.host);
+    EXPECT_EQ(hosts.current("https")->origin, HostOrigin::Uploaded);
+    EXPECT_EQ(test::readTextFile(hosts.settings("https").privateKeyPath()), leaf.keyPem());
+}
+
+TEST_F(HostLifecycleTest, AFailedChangeKeepsTheCertificateAndSaysWhy)
+{
+    auto& hosts = start();
+    const auto before = hosts.current("https");
+    // The service directory is swapped for a link: certd refuses to write through it.
+    const auto directory = hosts.settings("https").directory;
+    std::filesystem::rename(directory, dir / "moved");
+    std::filesystem::create_directory_symlink(dir / "moved", directory);
+    const auto change = finish([&](auto done) { hosts.generate("https", hosts.generationSettings({}), done); });
+    EXPECT_FALSE(change.host);
+    ASSERT_TRUE(change.failure);
+    EXPECT_EQ(hosts.current("https"), before);
+}
+
+TEST_F(HostLifecycleTest, RenewalAsksForWhatWasAskedBeforeAndRunsOnceAtATime)
+{
+    auto& hosts = start();
+    finish([&](auto done) {
+        hosts.generate("https", hosts.generationSettings({.hostname = "asked.example.com", .keyType = "ec-p384"}), done);
+    });
+    std::optional<HostChange> outcome;
+    EXPECT_EQ(hosts.renew("https", [&](const HostChange& change) { outcome = change; }),
+              HostCertificates::Renewal::Started);
+    EXPECT_EQ(hosts.renew("https", [](const HostChange&) {}), HostCertificates::Renewal::InProgress);
+    ASSERT_TRUE(owner_.runNext());
+    ASSERT_TRUE(outcome && outcome->host);
+    EXPECT_EQ(outcome->kind, HostChangeKind::Renewal);
+    EXPECT_EQ(hosts.current("https")->details.commonName, "asked.example.com");
+    EXPECT_EQ(hosts.current("https")->details.keyType, "EC P-384");
+}
+
+TEST_F(HostLifecycleTest, AnUploadedCertificateIsNeverRenewed)
+{
+    auto& hosts = start();
+    const auto leaf = test::makeCertificate(test::serverSpec("upload.example.com", root_));
+    const auto prepared = hosts.prepareUpload("https", test::bytesOf(leaf.pem()), test::bytesOf(leaf.keyPem()));
+    finish([&](auto done) { hosts.upload("https", prepared, done); });
+    EXPECT_EQ(hosts.renew("https", [](const HostChange&) {}), HostCertificates::Renewal::NotPossible);
+}
+
+TEST_F(HostLifecycleTest, ACertificateWhoseRenewalFailedIsNotRenewedAgainUntilReplaced)
+{
+    auto& hosts = start();
+    const auto directory = hosts.settings("https").directory;
+    std::filesystem::rename(directory, dir / "moved");
+    std::filesystem::create_directory_symlink(dir / "moved", directory);
+    const auto failed = finish([&](auto done) { EXPECT_EQ(hosts.renew("https", done), HostCertificates::Renewal::Started); });
+    EXPECT_TRUE(failed.failure);
+    EXPECT_EQ(hosts.renew("https", [](const HostChange&) {}), HostCertificates::Renewal::NotPossible);
+
+    std::filesystem::remove(directory);
+    std::filesystem::rename(dir / "moved", directory);
+    finish([&](auto done) { hosts.generate("https", hosts.generationSettings({}), done); });
+    std::optional<HostChange> outcome;
+    EXPECT_EQ(hosts.renew("https", [&](const HostChange& change) { outcome = change; }),
+              HostCertificates::Renewal::Started);
+    ASSERT_TRUE(owner_.runNext());
+}
+
+} // namespace
+} // namespace certd
