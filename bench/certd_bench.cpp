@@ -5,6 +5,7 @@
 #include "certd_client.h"
 #include "certd_process.h"
 #include "process.h"
+#include "test_certificates.h"
 
 #include <iostream>
 
@@ -63,7 +64,7 @@ Row importRow(const Pools& pools, std::size_t stored, double targetMs, std::size
     Running running(pools, stored);
     std::vector<double> durations;
     for (int i = 0; i < 60; ++i) {
-        const auto data = test::toByteVector(pools.imported.at(nextImport++));
+        const auto data = test::bytesOf(pools.imported.at(nextImport++));
         durations.push_back(timeMs([&] { running.manager->ImportCACertificate(data); }));
     }
     const double ping = pingMs(*running.connection, 200);
@@ -159,7 +160,7 @@ std::vector<Row> readRows(const Pools& pools)
     Running running(pools, 1000);
     const double getManaged = medianMs(30, [&] { running.manager->GetManagedObjects(); });
     const double ping = pingMs(*running.connection, 1000);
-    const auto path = running.manager->ImportCACertificate(test::toByteVector(pools.imported.at(900)));
+    const auto path = running.manager->ImportCACertificate(test::bytesOf(pools.imported.at(900)));
     auto object = peerProxy(*running.connection, path);
     const double property = medianMs(1000, [&] {
         object->getProperty("CommonName").onInterface("org.certd.Certd1.CACertificate");
@@ -181,7 +182,7 @@ std::vector<Row> memoryRows(const Pools& pools)
     std::vector<Row> rows{row("first start")};
     running.start();
     rows.push_back(row("restarted"));
-    running.manager->ImportCACertificate(test::toByteVector(pools.imported.at(1999)));
+    running.manager->ImportCACertificate(test::bytesOf(pools.imported.at(1999)));
     rows.push_back(row("restarted + 1 import"));
     const double anonymous = residentMiB(running.certd->pid(), true);
     rows.push_back({"  of which private (RssAnon)", anonymous, "MiB", "-", 0, "(no target)", true});

@@ -13,22 +13,14 @@
 namespace certd {
 namespace {
 
-std::string bioText(BIO& bio)
-{
-    char* data = nullptr;
-    const long length = BIO_get_mem_data(&bio, &data);
-    return std::string(data, static_cast<std::size_t>(length > 0 ? length : 0));
-}
-
 std::string asn1StringToUtf8(const ASN1_STRING* value)
 {
     unsigned char* utf8 = nullptr;
     const int length = ASN1_STRING_to_UTF8(&utf8, value);
+    const OpenSslBytes owner(utf8);
     if (length < 0)
         return {};
-    std::string text(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(length));
-    OPENSSL_free(utf8);
-    return toValidUtf8(text);
+    return toValidUtf8(std::string_view(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(length)));
 }
 
 std::string nameToString(const X509_NAME* name)
@@ -38,7 +30,7 @@ std::string nameToString(const X509_NAME* name)
     const unsigned long flags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
     if (!bio || X509_NAME_print_ex(bio.get(), name, 0, flags) < 0)
         return {};
-    return toValidUtf8(bioText(*bio));
+    return toValidUtf8(bioToString(*bio));
 }
 
 std::string commonNameOf(const X509_NAME* name)

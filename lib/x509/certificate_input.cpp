@@ -187,11 +187,10 @@ Bytes certificateToDer(X509& cert)
 {
     unsigned char* der = nullptr;
     const int length = i2d_X509(&cert, &der);
+    const OpenSslBytes owner(der);
     if (length <= 0)
         throw Error(ErrorCode::Internal, "Could not encode a certificate: " + takeOpenSslErrors());
-    Bytes bytes(der, der + length);
-    OPENSSL_free(der);
-    return bytes;
+    return Bytes(der, der + length);
 }
 
 std::string certificateToPem(X509& cert)

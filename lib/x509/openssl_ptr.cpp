@@ -18,6 +18,13 @@ std::string takeOpenSslErrors()
     return text.empty() ? "unknown OpenSSL error" : text;
 }
 
+std::string bioToString(BIO& bio)
+{
+    char* data = nullptr;
+    const long length = BIO_get_mem_data(&bio, &data);
+    return std::string(data, static_cast<std::size_t>(length > 0 ? length : 0));
+}
+
 X509Ptr shareCertificate(X509& cert)
 {
     X509_up_ref(&cert);

@@ -7,6 +7,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/decoder.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -29,10 +30,16 @@ using X509ExtensionPtr = std::unique_ptr<X509_EXTENSION, OpenSslDeleter<X509_EXT
 using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, OpenSslDeleter<GENERAL_NAMES_free>>;
 using Asn1IntegerPtr = std::unique_ptr<ASN1_INTEGER, OpenSslDeleter<ASN1_INTEGER_free>>;
 
-struct OpenSslStringDeleter {
-    void operator()(char* text) const noexcept { OPENSSL_free(text); }
+using X509SigPtr = std::unique_ptr<X509_SIG, OpenSslDeleter<X509_SIG_free>>;
+using DecoderContextPtr = std::unique_ptr<OSSL_DECODER_CTX, OpenSslDeleter<OSSL_DECODER_CTX_free>>;
+
+// Memory OpenSSL allocated for the caller (OPENSSL_free is a macro, so it
+// needs a deleter of its own).
+struct OpenSslMemoryDeleter {
+    void operator()(void* memory) const noexcept { OPENSSL_free(memory); }
 };
-using OpenSslString = std::unique_ptr<char, OpenSslStringDeleter>;
+using OpenSslString = std::unique_ptr<char, OpenSslMemoryDeleter>;
+using OpenSslBytes = std::unique_ptr<unsigned char, OpenSslMemoryDeleter>;
 
 // Takes (and clears) OpenSSL's thread-local error queue as one line, for
 // messages; "unknown OpenSSL error" when the queue is empty.
@@ -40,5 +47,8 @@ std::string takeOpenSslErrors();
 
 // An up-referenced second owner of cert.
 X509Ptr shareCertificate(X509& cert);
+
+// What was written to a memory BIO.
+std::string bioToString(BIO& bio);
 
 } // namespace certd

@@ -42,9 +42,8 @@ PemScan scanPem(ByteView data)
             ERR_clear_error();
             return scan;
         }
-        OpenSslString nameOwner(name), headerOwner(header);
-        const auto bodyOwner = std::unique_ptr<unsigned char, void (*)(unsigned char*)>(
-            body, [](unsigned char* p) { OPENSSL_free(p); });
+        const OpenSslString nameOwner(name), headerOwner(header);
+        const OpenSslBytes bodyOwner(body);
         scan.blocks.push_back({name, header, Bytes(body, body + length)});
     }
 }

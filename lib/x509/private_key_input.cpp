@@ -35,11 +35,9 @@ bool isPrivateKeyLabel(const std::string& label)
 bool isEncryptedPkcs8Der(ByteView der)
 {
     const unsigned char* cursor = der.data();
-    X509_SIG* sig = d2i_X509_SIG(nullptr, &cursor, static_cast<long>(der.size()));
+    const X509SigPtr sig(d2i_X509_SIG(nullptr, &cursor, static_cast<long>(der.size())));
     ERR_clear_error();
-    const bool isSig = sig && cursor == der.data() + der.size();
-    X509_SIG_free(sig);
-    return isSig;
+    return sig && cursor == der.data() + der.size();
 }
 
 // Never prompts: a key that wants a passphrase makes this note it and fail.
@@ -53,8 +51,7 @@ EvpPkeyPtr decode(ByteView data, const char* inputType)
 {
     EVP_PKEY* key = nullptr;
     bool askedForPassphrase = false;
-    using DecoderPtr = std::unique_ptr<OSSL_DECODER_CTX, OpenSslDeleter<OSSL_DECODER_CTX_free>>;
-    DecoderPtr decoder(OSSL_DECODER_CTX_new_for_pkey(&key, inputType, nullptr, nullptr,
+    DecoderContextPtr decoder(OSSL_DECODER_CTX_new_for_pkey(&key, inputType, nullptr, nullptr,
                                                      EVP_PKEY_KEYPAIR, nullptr, nullptr));
     if (!decoder)
         throw Error(ErrorCode::Internal, "Could not set up key decoding: " + takeOpenSslErrors());
@@ -103,9 +100,7 @@ std::string privateKeyToPem(EVP_PKEY& key)
     BioPtr bio(BIO_new(BIO_s_mem()));
     if (!bio || PEM_write_bio_PrivateKey(bio.get(), &key, nullptr, nullptr, 0, nullptr, nullptr) != 1)
         throw Error(ErrorCode::Internal, "Could not encode a private key: " + takeOpenSslErrors());
-    char* data = nullptr;
-    const long length = BIO_get_mem_data(bio.get(), &data);
-    return std::string(data, static_cast<std::size_t>(length));
+    return bioToString(*bio);
 }
 
 } // namespace certd

@@ -200,14 +200,8 @@ TEST_F(BusctlTest, HostCertificateWorkflow)
     const auto ca = json(call(managerPath, managerInterface, "ExportApplianceCA", {"s", "pem"}));
     EXPECT_GT(ca["data"][0].size(), 100u);
 
-    CertificateSpec spec;
     const auto own = makeCa("Own CA");
-    spec.subject = {{"CN", "own.example.com"}};
-    spec.basicConstraints = "CA:FALSE";
-    spec.keyUsage = "digitalSignature";
-    spec.subjectAltName = "DNS:own.example.com";
-    spec.issuer = &own;
-    const auto leaf = makeCertificate(spec);
+    const auto leaf = makeCertificate(serverSpec("own.example.com", own));
     const auto uploadArguments = byteArrays({leaf.pem(), leaf.keyPem()});
     const auto uploaded = call(httpsPath, hostInterface, "Upload", uploadArguments);
     ASSERT_EQ(uploaded.exitCode, 0) << uploaded.err;

@@ -38,7 +38,7 @@ std::vector<std::string> visibleFiles(const std::filesystem::path& directory)
 TEST_F(CaStoreDbusTest, InspectShowsEveryPropertyAndStoresNothing)
 {
     const auto ca = makeCa("Inspected CA");
-    const auto details = manager_->InspectCACertificate(toByteVector(ca.pem() + makeCa("Extra").pem()));
+    const auto details = manager_->InspectCACertificate(bytesOf(ca.pem() + makeCa("Extra").pem()));
     for (const auto& name : caPropertyNames)
         EXPECT_TRUE(details.contains(name)) << name;
     EXPECT_EQ(details.size(), caPropertyNames.size() + 2);
@@ -63,7 +63,7 @@ TEST_F(CaStoreDbusTest, ImportPublishesACompleteObjectAndAnnouncesIt)
 {
     SignalRecorder signals(bus_);
     const auto ca = makeCa("Imported CA");
-    const auto inspected = manager_->InspectCACertificate(toByteVector(ca.pem()));
+    const auto inspected = manager_->InspectCACertificate(bytesOf(ca.pem()));
     const auto path = import(ca);
     EXPECT_EQ(path, caPath(ca));
 
@@ -87,7 +87,7 @@ TEST_F(CaStoreDbusTest, ImportPublishesACompleteObjectAndAnnouncesIt)
     const auto changed = signals.waitFor("TrustStoreChanged");
     ASSERT_TRUE(changed);
     EXPECT_EQ(changed->arguments.at(0), "1");
-    EXPECT_TRUE(manager_->InspectCACertificate(toByteVector(ca.pem())).at("AlreadyImported").get<bool>());
+    EXPECT_TRUE(manager_->InspectCACertificate(bytesOf(ca.pem())).at("AlreadyImported").get<bool>());
 }
 
 TEST_F(CaStoreDbusTest, ImportingAgainNamesTheExistingObject)
@@ -140,7 +140,7 @@ class CaStoreBadInputTest : public CertdFixture, public ::testing::WithParamInte
 
 TEST_P(CaStoreBadInputTest, InspectAndImportRefuseWithANamedError)
 {
-    const auto data = toByteVector(GetParam().data());
+    const auto data = bytesOf(GetParam().data());
     const std::string expected = "org.certd.Certd1.Error." + GetParam().error;
     const auto inspect = [&] { manager_->InspectCACertificate(data); };
     const auto importIt = [&] { manager_->ImportCACertificate(data); };
@@ -158,7 +158,7 @@ TEST_F(CaStoreDbusTest, ExportsPemAndDer)
 {
     const auto ca = makeCa("Exported");
     auto object = caObject(import(ca));
-    EXPECT_EQ(object->Export("pem"), toByteVector(ca.pem()));
+    EXPECT_EQ(object->Export("pem"), bytesOf(ca.pem()));
     const auto der = ca.der();
     EXPECT_EQ(object->Export("der"), std::vector<uint8_t>(der.begin(), der.end()));
     const auto bad = [&] { object->Export("pkcs12"); };
@@ -211,13 +211,7 @@ TEST_F(CaStoreDbusTest, OpensslTrustsExactlyTheStoredCas)
 {
     TempDir work;
     const auto root = makeCa("Proxy Inspection CA");
-    CertificateSpec serverSpec;
-    serverSpec.subject = {{"CN", "intranet.example"}};
-    serverSpec.basicConstraints = "critical,CA:FALSE";
-    serverSpec.keyUsage = "critical,digitalSignature";
-    serverSpec.extendedKeyUsage = "serverAuth";
-    serverSpec.issuer = &root;
-    writeTextFile(work / "server.pem", makeCertificate(serverSpec).pem());
+    writeTextFile(work / "server.pem", makeCertificate(test::serverSpec("intranet.example", root)).pem());
     const auto verify = [&](const std::string& option, const std::string& location) {
         return runCommand({"openssl", "verify", option, location, (work / "server.pem").string()});
     };
@@ -274,7 +268,7 @@ TEST_F(CaStoreDbusTest, KillNineDuringImportsAlwaysLeavesAConsistentStore)
             for (int i = 0; i < 400; ++i) {
                 const auto ca = makeCa("Round " + std::to_string(round) + " CA " + std::to_string(i));
                 try {
-                    manager.ImportCACertificate(toByteVector(ca.pem()));
+                    manager.ImportCACertificate(bytesOf(ca.pem()));
                 } catch (const sdbus::Error&) {
                     break; // certd is gone
                 }

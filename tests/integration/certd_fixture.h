@@ -51,7 +51,7 @@ protected:
     std::unique_ptr<CaProxy> caObject(const std::string& path) { return std::make_unique<CaProxy>(*connection_, path); }
     static std::string caPath(const TestCertificate& cert) { return "/org/certd/Certd1/ca/" + cert.fingerprint(); }
 
-    std::string import(const TestCertificate& cert) { return manager_->ImportCACertificate(toByteVector(cert.pem())); }
+    std::string import(const TestCertificate& cert) { return manager_->ImportCACertificate(bytesOf(cert.pem())); }
 
     // Object paths of every published CA.
     std::vector<std::string> caPaths()

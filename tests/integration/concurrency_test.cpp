@@ -22,18 +22,6 @@ struct Outcome {
     std::string firstFailure;
 };
 
-TestCertificate makeLeaf(const TestCertificate& issuer, const std::string& name)
-{
-    CertificateSpec spec;
-    spec.subject = {{"CN", name}};
-    spec.basicConstraints = "critical,CA:FALSE";
-    spec.keyUsage = "critical,digitalSignature";
-    spec.extendedKeyUsage = "serverAuth";
-    spec.subjectAltName = "DNS:" + name;
-    spec.issuer = &issuer;
-    return makeCertificate(spec);
-}
-
 class ConcurrencyTest : public CertdFixture {};
 
 TEST_F(ConcurrencyTest, EveryCallIsAnsweredWhileManyClientsChangeHostCertificates)
@@ -41,9 +29,9 @@ TEST_F(ConcurrencyTest, EveryCallIsAnsweredWhileManyClientsChangeHostCertificate
     constexpr int clients = 8;
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     const TestCertificate root = makeCa("Hammer Root");
-    const TestCertificate leaf = makeLeaf(root, "hammer.example.com");
-    const auto certificate = toByteVector(leaf.pem());
-    const auto key = toByteVector(leaf.keyPem());
+    const TestCertificate leaf = makeCertificate(serverSpec("hammer.example.com", root));
+    const auto certificate = bytesOf(leaf.pem());
+    const auto key = bytesOf(leaf.keyPem());
 
     Outcome outcome;
     std::vector<std::thread> threads;

@@ -42,7 +42,7 @@ TEST_F(DebianCaCertificatesTest, EveryRootIsAcceptedOrRefusedAsOpensslPredicts)
     std::size_t accepted = 0;
     for (const auto& file : files) {
         const auto expected = expectedOutcome(file);
-        const auto data = toByteVector(readTextFile(file));
+        const auto data = bytesOf(readTextFile(file));
         const auto actual = errorNameOf([&] { manager_->ImportCACertificate(data); });
         EXPECT_EQ(actual, expected) << file << ": " << errorMessageOf([&] { manager_->InspectCACertificate(data); });
         accepted += actual.empty();

@@ -183,15 +183,10 @@ class UploadedExpiryTest : public ExpiryTest {};
 TEST_F(UploadedExpiryTest, AnUploadedCertificateIsAnnouncedNeverReplaced)
 {
     const auto own = makeCa("Own CA");
-    CertificateSpec spec;
-    spec.subject = {{"CN", "uploaded.example.com"}};
-    spec.basicConstraints = "CA:FALSE";
-    spec.keyUsage = "digitalSignature";
-    spec.subjectAltName = "DNS:uploaded.example.com";
+    auto spec = serverSpec("uploaded.example.com", own);
     spec.notAfter = now() + 60 * day + 3600;
-    spec.issuer = &own;
     const auto leaf = makeCertificate(spec);
-    HostProxy(*connection_, "postgresql").Upload(toByteVector(leaf.pem()), toByteVector(leaf.keyPem()));
+    HostProxy(*connection_, "postgresql").Upload(bytesOf(leaf.pem()), bytesOf(leaf.keyPem()));
 
     restartAt("+55d");
     SignalRecorder signals(bus_);

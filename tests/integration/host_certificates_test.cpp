@@ -6,6 +6,7 @@
 #include "fake_systemd.h"
 #include "host/hostname.h"
 #include "process.h"
+#include "test_keys.h"
 
 #include <openssl/pem.h>
 #include <sys/stat.h>
@@ -30,62 +31,20 @@ std::string expectedFirstHostname()
     return whyNotAHostname(name).empty() ? name : "localhost";
 }
 
-struct FileInfo {
-    mode_t mode = 0;
-    gid_t group = 0;
-};
-
-FileInfo infoOf(const std::filesystem::path& path)
-{
-    struct stat status{};
-    if (::stat(path.c_str(), &status) != 0)
-        return {};
-    return {status.st_mode & 07777, status.st_gid};
-}
-
-std::string bioToString(BIO* bio)
-{
-    char* data = nullptr;
-    const long length = BIO_get_mem_data(bio, &data);
-    return std::string(data, static_cast<std::size_t>(length));
-}
-
-// The key in the encodings an administrator might upload.
-std::string encryptedPkcs8Pem(EVP_PKEY& key)
-{
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    PEM_write_bio_PKCS8PrivateKey(bio.get(), &key, EVP_aes_128_cbc(), "secret", 6, nullptr, nullptr);
-    return bioToString(bio.get());
-}
-
+// The encrypted encodings an administrator might upload.
 std::string encryptedTraditionalPem(EVP_PKEY& key)
 {
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    PEM_write_bio_PrivateKey_traditional(bio.get(), &key, EVP_aes_128_cbc(),
-                                         reinterpret_cast<unsigned char*>(const_cast<char*>("secret")), 6,
-                                         nullptr, nullptr);
-    return bioToString(bio.get());
+    return traditionalPem(key, EVP_aes_128_cbc());
 }
 
 std::string encryptedPkcs8Der(EVP_PKEY& key)
 {
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    i2d_PKCS8PrivateKey_bio(bio.get(), &key, EVP_aes_128_cbc(), const_cast<char*>("secret"), 6, nullptr, nullptr);
-    return bioToString(bio.get());
+    return pkcs8Der(key, EVP_aes_128_cbc());
 }
 
-std::string pkcs8Der(EVP_PKEY& key)
+std::string encryptedPkcs8PemOf(EVP_PKEY& key)
 {
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    i2d_PKCS8PrivateKey_bio(bio.get(), &key, nullptr, nullptr, 0, nullptr, nullptr);
-    return bioToString(bio.get());
-}
-
-std::string traditionalPem(EVP_PKEY& key)
-{
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    PEM_write_bio_PrivateKey_traditional(bio.get(), &key, nullptr, nullptr, 0, nullptr, nullptr);
-    return bioToString(bio.get());
+    return encryptedPkcs8Pem(key, EVP_aes_128_cbc());
 }
 
 // An administrator's own PKI: a root, an intermediate, and leaves.
@@ -104,14 +63,7 @@ struct OwnPki {
 
     CertificateSpec leafSpec(const std::string& name = "upload.example.com") const
     {
-        CertificateSpec spec;
-        spec.subject = {{"CN", name}};
-        spec.basicConstraints = "critical,CA:FALSE";
-        spec.keyUsage = "critical,digitalSignature";
-        spec.extendedKeyUsage = "serverAuth";
-        spec.subjectAltName = "DNS:" + name;
-        spec.issuer = &intermediate;
-        return spec;
+        return serverSpec(name, intermediate);
     }
 };
 
@@ -121,7 +73,7 @@ protected:
 
     void upload(const std::string& service, const std::string& certificate, const std::string& key)
     {
-        host(service)->Upload(toByteVector(certificate), toByteVector(key));
+        host(service)->Upload(bytesOf(certificate), bytesOf(key));
     }
 
     std::filesystem::path serviceDirectory(const std::string& service) const { return state() / service; }
@@ -205,7 +157,7 @@ TEST_F(HostCertificatesTest, GenerateReplacesTheCertificateAndAnnouncesExactlyWh
     ASSERT_TRUE(announced);
     EXPECT_THAT(announced->arguments, ElementsAre("https", "/org/certd/Certd1/host/https"));
 
-    const auto onDisk = readFirstCertificate(toByteVector(readTextFile(https->CertificatePath())));
+    const auto onDisk = readFirstCertificate(bytesOf(readTextFile(https->CertificatePath())));
     EXPECT_EQ(sha256Fingerprint(*onDisk.certificate), https->Fingerprint());
     // The other service is untouched.
     EXPECT_EQ(host("postgresql")->CommonName(), expectedFirstHostname());
@@ -296,7 +248,7 @@ TEST_F(HostCertificatesTest, OtherCallsAreAnsweredWhileAnRsa4096KeyIsGenerated)
         const auto start = std::chrono::steady_clock::now();
         peer->callMethod("Ping").onInterface("org.freedesktop.DBus.Peer");
         host("postgresql")->CommonName();
-        manager_->InspectCACertificate(toByteVector(makeCa("During generation").pem()));
+        manager_->InspectCACertificate(bytesOf(makeCa("During generation").pem()));
         latencies.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
         answeredDuringGeneration += generation.wait_for(0s) != std::future_status::ready;
     }
@@ -320,7 +272,7 @@ TEST_F(HostCertificatesTest, UploadInstallsTheAdministratorsCertificateWithItsCh
     EXPECT_EQ(https->Fingerprint(), leaf.fingerprint());
     EXPECT_EQ(readTextFile(https->CertificatePath()), leaf.pem());
     EXPECT_EQ(readTextFile(https->ChainPath()), leaf.pem() + pki.intermediate.pem());
-    EXPECT_EQ(https->Export("pem"), toByteVector(leaf.pem() + pki.intermediate.pem()));
+    EXPECT_EQ(https->Export("pem"), bytesOf(leaf.pem() + pki.intermediate.pem()));
     const auto der = leaf.der();
     EXPECT_EQ(https->Export("der"), std::vector<uint8_t>(der.begin(), der.end()));
     EXPECT_EQ(errorNameOf([&] { https->Export("key"); }), "org.certd.Certd1.Error.InvalidArgument");
@@ -376,7 +328,7 @@ std::vector<BadUpload> badUploads()
     };
     const std::string passphrase = "Private keys protected by a passphrase are not supported";
     return {
-        {"EncryptedPkcs8Pem", keyEncoded(encryptedPkcs8Pem), "KeyEncrypted", passphrase},
+        {"EncryptedPkcs8Pem", keyEncoded(encryptedPkcs8PemOf), "KeyEncrypted", passphrase},
         {"EncryptedTraditionalPem", keyEncoded(encryptedTraditionalPem), "KeyEncrypted", passphrase},
         {"EncryptedPkcs8Der", keyEncoded(encryptedPkcs8Der), "KeyEncrypted", passphrase},
         {"KeyOfAnotherCertificate",
@@ -425,7 +377,7 @@ TEST_P(UploadRefusalsTest, AreNamedErrorsAndChangeNothing)
     auto https = host("https");
     const auto before = https->Fingerprint();
     const auto beforeOnDisk = readTextFile(https->ChainPath());
-    const auto call = [&] { https->Upload(toByteVector(certificate), toByteVector(key)); };
+    const auto call = [&] { https->Upload(bytesOf(certificate), bytesOf(key)); };
     EXPECT_EQ(errorNameOf(call), "org.certd.Certd1.Error." + GetParam().error);
     EXPECT_THAT(errorMessageOf(call), HasSubstr(GetParam().messagePart));
     EXPECT_EQ(https->Fingerprint(), before);

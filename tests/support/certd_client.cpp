@@ -172,9 +172,5 @@ std::string errorMessageOf(const std::function<void()>& call)
     return "";
 }
 
-std::vector<uint8_t> toByteVector(const std::string& text)
-{
-    return std::vector<uint8_t>(text.begin(), text.end());
-}
 
 } // namespace certd::test

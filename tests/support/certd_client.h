@@ -96,6 +96,5 @@ std::string errorNameOf(const std::function<void()>& call);
 // The error message, or "" on success.
 std::string errorMessageOf(const std::function<void()>& call);
 
-std::vector<uint8_t> toByteVector(const std::string& text);
 
 } // namespace certd::test

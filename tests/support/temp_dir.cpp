@@ -1,5 +1,7 @@
 #include "temp_dir.h"
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -19,6 +21,14 @@ TempDir::~TempDir()
 {
     std::error_code ignored;
     std::filesystem::remove_all(path_, ignored);
+}
+
+FileInfo infoOf(const std::filesystem::path& path)
+{
+    struct stat status{};
+    if (::stat(path.c_str(), &status) != 0)
+        return {};
+    return {true, status.st_mode & 07777, status.st_uid, status.st_gid, status.st_ino};
 }
 
 void writeTextFile(const std::filesystem::path& path, const std::string& contents)

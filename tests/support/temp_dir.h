@@ -1,6 +1,8 @@
 // A fresh directory under /tmp, removed with everything in it at the end.
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 
 namespace certd::test {
@@ -18,6 +20,16 @@ public:
 private:
     std::filesystem::path path_;
 };
+
+// What stat says of a path (following links); exists false when it fails.
+struct FileInfo {
+    bool exists = false;
+    mode_t mode = 0; // permission bits only
+    uid_t owner = 0;
+    gid_t group = 0;
+    ino_t inode = 0;
+};
+FileInfo infoOf(const std::filesystem::path& path);
 
 void writeTextFile(const std::filesystem::path& path, const std::string& contents);
 std::string readTextFile(const std::filesystem::path& path);

@@ -1,4 +1,5 @@
 #include "test_certificates.h"
+#include "test_keys.h"
 
 #include "x509/certificate_builder.h"
 #include "x509/certificate_details.h"
@@ -101,11 +102,7 @@ std::string TestCertificate::fingerprint() const
 
 std::string TestCertificate::keyPem() const
 {
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr);
-    char* data = nullptr;
-    const long length = BIO_get_mem_data(bio.get(), &data);
-    return std::string(data, static_cast<std::size_t>(length));
+    return pkcs8Pem(*key);
 }
 
 Bytes bytesOf(const std::string& text)

@@ -15,9 +15,7 @@ using test::writeTextFile;
 
 mode_t modeOf(const std::filesystem::path& path)
 {
-    struct stat status{};
-    ::stat(path.c_str(), &status);
-    return status.st_mode & 07777;
+    return test::infoOf(path).mode;
 }
 
 std::vector<std::string> namesIn(const std::filesystem::path& directory)

@@ -3,6 +3,7 @@
 #include "expiry/expiry.h"
 #include "base/json_reading.h"
 #include "temp_dir.h"
+#include "refusal.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -14,12 +15,7 @@ using ::testing::HasSubstr;
 
 std::string errorOf(const std::function<void()>& call)
 {
-    try {
-        call();
-    } catch (const Error& error) {
-        return error.what();
-    }
-    return "";
+    return test::refusalOf(call).message;
 }
 
 std::string nestedCborArrays(std::size_t depth)

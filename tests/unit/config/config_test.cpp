@@ -1,6 +1,7 @@
 #include "base/error.h"
 #include "config/config.h"
 #include "temp_dir.h"
+#include "refusal.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -8,17 +9,15 @@
 namespace certd {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 std::string errorOf(const std::string& text)
 {
-    try {
-        parseConfig(text, "/etc/certd/certd.conf");
-    } catch (const Error& error) {
-        return error.what();
-    }
-    return "(accepted)";
+    const auto refusal = test::refusalOf([&] { parseConfig(text, "/etc/certd/certd.conf"); });
+    EXPECT_EQ(refusal.code, ErrorCode::InvalidConfiguration);
+    return refusal.refused ? refusal.message : "(accepted)";
 }
 
 TEST(Config, EmptyMeansDefaults)
@@ -43,21 +42,19 @@ TEST(Config, AdminGroupIsResolved)
 
 TEST(Config, UnknownGroupNamesFileLineAndKey)
 {
-    EXPECT_EQ(errorOf("[Access]\n\nAdminGroup=no-such-group-here\n"),
-              "/etc/certd/certd.conf:3: invalid value \"no-such-group-here\" for AdminGroup= in "
-              "section [Access]: no group named \"no-such-group-here\" exists");
+    EXPECT_THAT(errorOf("[Access]\n\nAdminGroup=no-such-group-here\n"),
+                AllOf(StartsWith("/etc/certd/certd.conf:3: "), HasSubstr("AdminGroup="),
+                      HasSubstr("no group named \"no-such-group-here\"")));
 }
 
 TEST(Config, UnknownSectionIsAnError)
 {
-    EXPECT_EQ(errorOf("[Acess]\nAdminGroup=root\n"),
-              "/etc/certd/certd.conf:2: unknown section [Acess] (key AdminGroup=)");
+    EXPECT_THAT(errorOf("[Acess]\nAdminGroup=root\n"), StartsWith("/etc/certd/certd.conf:2: unknown section [Acess]"));
 }
 
 TEST(Config, UnknownKeyIsAnError)
 {
-    EXPECT_EQ(errorOf("[Access]\nAdminGroup=root\nAdminUser=root\n"),
-              "/etc/certd/certd.conf:3: unknown key AdminUser= in section [Access]");
+    EXPECT_THAT(errorOf("[Access]\nAdminGroup=root\nAdminUser=root\n"), HasSubstr(":3: unknown key AdminUser="));
 }
 
 TEST(Config, KeyOutsideASectionIsAnError)
@@ -72,8 +69,7 @@ TEST(Config, RepeatedKeyIsAnError)
 
 TEST(Config, LineWithoutEqualsIsAnError)
 {
-    EXPECT_EQ(errorOf("[Access]\nAdminGroup\n"),
-              "/etc/certd/certd.conf:2: not a section header, key=value line or comment");
+    EXPECT_THAT(errorOf("[Access]\nAdminGroup\n"), HasSubstr(":2: not a section header, key=value line"));
 }
 
 TEST(Config, MissingFileIsFineUnlessRequired)
@@ -174,9 +170,9 @@ TEST(ConfigApplianceCa, EveryKeyTypeNameIsAccepted)
 
 TEST(ConfigApplianceCa, AnInvalidKeyTypeListsTheValidNames)
 {
-    EXPECT_EQ(errorOf("[ApplianceCA]\nKeyType=ed25519\n"),
-              "/etc/certd/certd.conf:2: invalid value \"ed25519\" for KeyType= in section [ApplianceCA]: must be one "
-              "of ec-p256, ec-p384, rsa-2048, rsa-3072, rsa-4096");
+    EXPECT_THAT(errorOf("[ApplianceCA]\nKeyType=ed25519\n"),
+                AllOf(HasSubstr(":2: "), HasSubstr("\"ed25519\" for KeyType="),
+                      HasSubstr("ec-p256, ec-p384, rsa-2048, rsa-3072, rsa-4096")));
     for (const char* name : {"EC-P256", "rsa", "rsa-1024", "p256", ""})
         EXPECT_THAT(errorOf("[ApplianceCA]\nKeyType=" + std::string(name) + "\n"),
                     HasSubstr("for KeyType= in section [ApplianceCA]: must be one of ec-p256, ec-p384, rsa-2048, "
@@ -186,9 +182,8 @@ TEST(ConfigApplianceCa, AnInvalidKeyTypeListsTheValidNames)
 
 TEST(ConfigApplianceCa, AnEmptyCommonNameIsRefused)
 {
-    EXPECT_EQ(errorOf("[ApplianceCA]\nCommonName=\n"),
-              "/etc/certd/certd.conf:2: invalid value \"\" for CommonName= in section [ApplianceCA]: must be 1 to 64 "
-              "characters");
+    EXPECT_THAT(errorOf("[ApplianceCA]\nCommonName=\n"), AllOf(HasSubstr(":2: "), HasSubstr("CommonName="),
+                                                                 HasSubstr("1 to 64 characters")));
 }
 
 TEST(ConfigApplianceCa, CommonNameIsAtMost64Characters)
@@ -202,8 +197,7 @@ TEST(ConfigApplianceCa, CommonNameIsAtMost64Characters)
 
 TEST(ConfigApplianceCa, UnknownKeyIsNamed)
 {
-    EXPECT_EQ(errorOf("[ApplianceCA]\nCommonName=CA\nValidityYears=20\n"),
-              "/etc/certd/certd.conf:3: unknown key ValidityYears= in section [ApplianceCA]");
+    EXPECT_THAT(errorOf("[ApplianceCA]\nCommonName=CA\nValidityYears=20\n"), HasSubstr(":3: unknown key ValidityYears="));
 }
 
 // -------- [https] and [postgresql] --------
@@ -277,12 +271,10 @@ TEST(ConfigServices, DirectoryMustBeAbsolute)
 {
     EXPECT_EQ(parseConfig("[https]\nDirectory=/etc/nginx/certd\n", "x.conf").services.at("https").directory,
               "/etc/nginx/certd");
-    EXPECT_EQ(errorOf("[https]\nDirectory=etc/nginx/certd\n"),
-              "/etc/certd/certd.conf:2: invalid value \"etc/nginx/certd\" for Directory= in section [https]: must "
-              "be an absolute path (or empty for the default)");
-    EXPECT_EQ(errorOf("[postgresql]\n\nDirectory=./certd\n"),
-              "/etc/certd/certd.conf:3: invalid value \"./certd\" for Directory= in section [postgresql]: must be "
-              "an absolute path (or empty for the default)");
+    EXPECT_THAT(errorOf("[https]\nDirectory=etc/nginx/certd\n"),
+                AllOf(HasSubstr(":2: "), HasSubstr("Directory="), HasSubstr("must be an absolute path")));
+    EXPECT_THAT(errorOf("[postgresql]\n\nDirectory=./certd\n"),
+                AllOf(HasSubstr(":3: "), HasSubstr("[postgresql]"), HasSubstr("must be an absolute path")));
     EXPECT_THAT(errorOf("[https]\nDirectory=~/certd\n"), HasSubstr("must be an absolute path"));
 }
 
@@ -300,9 +292,8 @@ TEST(ConfigServices, KeyGroupIsResolved)
 
 TEST(ConfigServices, AnUnknownKeyGroupIsRefused)
 {
-    EXPECT_EQ(errorOf("[https]\nKeyGroup=no-such-group-here\n"),
-              "/etc/certd/certd.conf:2: invalid value \"no-such-group-here\" for KeyGroup= in section [https]: no "
-              "group named \"no-such-group-here\" exists");
+    EXPECT_THAT(errorOf("[https]\nKeyGroup=no-such-group-here\n"),
+                AllOf(HasSubstr(":2: "), HasSubstr("KeyGroup="), HasSubstr("no group named \"no-such-group-here\"")));
     EXPECT_THAT(errorOf("[postgresql]\nKeyGroup=no-such-group-here\n"),
                 HasSubstr("for KeyGroup= in section [postgresql]: no group named \"no-such-group-here\" exists"));
 }
@@ -313,9 +304,8 @@ TEST(ConfigServices, ReloadUnitMustBeAServiceUnit)
         const auto config = parseConfig("[https]\nReloadUnit=" + std::string(unit) + "\n", "x.conf");
         EXPECT_EQ(config.services.at("https").reloadUnit, unit);
     }
-    EXPECT_EQ(errorOf("[https]\nReloadUnit=nginx\n"),
-              "/etc/certd/certd.conf:2: invalid value \"nginx\" for ReloadUnit= in section [https]: not a systemd "
-              "service unit name such as nginx.service");
+    EXPECT_THAT(errorOf("[https]\nReloadUnit=nginx\n"),
+                AllOf(HasSubstr(":2: "), HasSubstr("ReloadUnit="), HasSubstr("not a systemd service unit name")));
     for (const char* unit : {".service", "nginx.socket", "nginx.service.d", "../nginx.service", "ng inx.service",
                              "nginx.service;reboot", "/nginx.service"})
         EXPECT_THAT(errorOf("[postgresql]\nReloadUnit=" + std::string(unit) + "\n"),
@@ -325,15 +315,14 @@ TEST(ConfigServices, ReloadUnitMustBeAServiceUnit)
 
 TEST(ConfigServices, UnknownKeyNamesFileAndLine)
 {
-    EXPECT_EQ(errorOf("[https]\nDirectory=/srv/certd\nCertificateFile=/srv/cert.pem\n"),
-              "/etc/certd/certd.conf:3: unknown key CertificateFile= in section [https]");
-    EXPECT_EQ(errorOf("[postgresql]\n# comment\n\nkeygroup=root\n"),
-              "/etc/certd/certd.conf:4: unknown key keygroup= in section [postgresql]");
+    EXPECT_THAT(errorOf("[https]\nDirectory=/srv/certd\nCertificateFile=/srv/cert.pem\n"),
+                HasSubstr(":3: unknown key CertificateFile="));
+    EXPECT_THAT(errorOf("[postgresql]\n# comment\n\nkeygroup=root\n"), HasSubstr(":4: unknown key keygroup="));
 }
 
 TEST(ConfigServices, SectionNamesAreExact)
 {
-    EXPECT_EQ(errorOf("[HTTPS]\nDirectory=/srv\n"), "/etc/certd/certd.conf:2: unknown section [HTTPS] (key Directory=)");
+    EXPECT_THAT(errorOf("[HTTPS]\nDirectory=/srv\n"), HasSubstr(":2: unknown section [HTTPS]"));
     EXPECT_THAT(errorOf("[postgres]\nDirectory=/srv\n"), HasSubstr(":2: unknown section [postgres]"));
 }
 

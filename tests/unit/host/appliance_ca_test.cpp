@@ -37,10 +37,7 @@ constexpr std::int64_t hour = 3600;
 
 mode_t modeOf(const std::filesystem::path& path)
 {
-    struct stat status{};
-    if (::stat(path.c_str(), &status) != 0)
-        return 0;
-    return status.st_mode & 07777;
+    return test::infoOf(path).mode;
 }
 
 X509Ptr parse(const std::string& pem)

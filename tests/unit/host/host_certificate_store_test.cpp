@@ -21,21 +21,7 @@ using ::testing::StartsWith;
 
 constexpr gid_t nogroup = 65534;
 
-struct FileInfo {
-    bool exists = false;
-    mode_t mode = 0;
-    uid_t owner = 0;
-    gid_t group = 0;
-    ino_t inode = 0;
-};
-
-FileInfo infoOf(const std::filesystem::path& path)
-{
-    struct stat status{};
-    if (::stat(path.c_str(), &status) != 0)
-        return {};
-    return {true, status.st_mode & 07777, status.st_uid, status.st_gid, status.st_ino};
-}
+using test::infoOf;
 
 void expectSameDetails(const CertificateDetails& actual, const CertificateDetails& expected)
 {
@@ -147,16 +133,7 @@ protected:
         spec.issuer = &root;
         return test::makeCertificate(spec);
     }();
-    test::TestCertificate leaf = [this] {
-        test::CertificateSpec spec;
-        spec.subject = {{"CN", "uploaded.example"}};
-        spec.basicConstraints = "critical,CA:FALSE";
-        spec.keyUsage = "critical,digitalSignature";
-        spec.extendedKeyUsage = "serverAuth";
-        spec.subjectAltName = "DNS:uploaded.example";
-        spec.issuer = &intermediate;
-        return test::makeCertificate(spec);
-    }();
+    test::TestCertificate leaf = test::makeCertificate(test::serverSpec("uploaded.example", intermediate));
 };
 
 // -------- the record --------

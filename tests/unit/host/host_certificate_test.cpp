@@ -260,15 +260,7 @@ struct Chain {
         spec.issuer = &root;
         return makeCertificate(spec);
     }();
-    test::TestCertificate leaf = [this] {
-        CertificateSpec spec;
-        spec.subject = {{"CN", "host.example"}};
-        spec.basicConstraints = "critical,CA:FALSE";
-        spec.keyUsage = "critical,digitalSignature";
-        spec.subjectAltName = "DNS:host.example";
-        spec.issuer = &intermediate;
-        return makeCertificate(spec);
-    }();
+    test::TestCertificate leaf = makeCertificate(test::serverSpec("host.example", intermediate));
 };
 
 TEST(HostCertificateChain, IsTheLeafThenItsIssuersInOrder)

@@ -4,6 +4,7 @@
 #include "host/host_certificates.h"
 #include "temp_dir.h"
 #include "test_certificates.h"
+#include "refusal.h"
 
 #include <sys/stat.h>
 
@@ -58,14 +59,9 @@ private:
 
 std::string errorMessageOf(const std::function<void()>& call, ErrorCode expected)
 {
-    try {
-        call();
-    } catch (const Error& error) {
-        EXPECT_EQ(errorCodeName(error.code()), errorCodeName(expected));
-        return error.what();
-    }
-    ADD_FAILURE() << "no error";
-    return {};
+    const auto refusal = test::refusalOf(call);
+    EXPECT_EQ(refusal.code, expected) << refusal;
+    return refusal.message;
 }
 
 class HostLifecycleTest : public ::testing::Test {

@@ -176,12 +176,7 @@ TEST(HashedDirectory, OpensslVerifiesAgainstIt)
     TempDir dir;
     std::filesystem::create_directory(dir / "hashed");
     const auto root = test::makeCa("Verifying Root");
-    CertificateSpec leafSpec;
-    leafSpec.subject = {{"CN", "server.example"}};
-    leafSpec.basicConstraints = "critical,CA:FALSE";
-    leafSpec.keyUsage = "critical,digitalSignature";
-    leafSpec.issuer = &root;
-    const auto leaf = test::makeCertificate(leafSpec);
+    const auto leaf = test::makeCertificate(test::serverSpec("server.example", root));
     test::writeTextFile(dir / "leaf.pem", leaf.pem());
 
     HashedDirectory hashed(dir / "hashed");

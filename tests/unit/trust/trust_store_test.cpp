@@ -219,12 +219,5 @@ TEST_F(TrustStoreTest, BundleHoldsEveryCertificate)
     EXPECT_EQ(bundleCount, 5u);
 }
 
-TEST(StateDirectoryLock, SecondHolderIsRefused)
-{
-    TempDir dir;
-    StateDirectoryLock first(dir.path());
-    EXPECT_THROW(StateDirectoryLock second(dir.path()), Error);
-}
-
 } // namespace
 } // namespace certd

@@ -2,6 +2,7 @@
 #include "x509/certificate_input.h"
 #include "base/error.h"
 #include "test_certificates.h"
+#include "refusal.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -15,23 +16,14 @@ using ::testing::HasSubstr;
 
 ErrorCode codeOf(const std::function<void()>& action)
 {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error.code();
-    }
-    ADD_FAILURE() << "no certd::Error thrown";
-    return ErrorCode::Internal;
+    const auto refusal = test::refusalOf(action);
+    EXPECT_TRUE(refusal.refused) << "no certd::Error thrown";
+    return refusal.code;
 }
 
 std::string messageOf(const std::function<void()>& action)
 {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error.what();
-    }
-    return "(no error)";
+    return test::refusalOf(action).message;
 }
 
 TEST(CertificateInput, ReadsPem)

@@ -5,6 +5,8 @@
 #include "process.h"
 #include "temp_dir.h"
 #include "test_certificates.h"
+#include "refusal.h"
+#include "test_keys.h"
 
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -23,7 +25,7 @@
 namespace certd {
 namespace {
 
-using test::bytesOf;
+using namespace test; // keys in every encoding, certificates, bytes
 using test::makeKey;
 using test::TempDir;
 using ::testing::EndsWith;
@@ -31,73 +33,12 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-constexpr const char* passphrase = "secret";
+constexpr const char* passphrase = test::testPassphrase;
 
-std::string fromBio(BIO* bio)
+
+test::Refusal refusalOf(const std::string& input)
 {
-    char* data = nullptr;
-    const long length = BIO_get_mem_data(bio, &data);
-    return std::string(data, static_cast<std::size_t>(length));
-}
-
-// What write puts into a memory BIO.
-std::string encoded(const std::function<int(BIO*)>& write)
-{
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    if (!bio || write(bio.get()) != 1)
-        throw std::runtime_error("could not encode a test key");
-    return fromBio(bio.get());
-}
-
-std::string pkcs8Pem(EVP_PKEY& key)
-{
-    return encoded([&](BIO* b) { return PEM_write_bio_PrivateKey(b, &key, nullptr, nullptr, 0, nullptr, nullptr); });
-}
-
-std::string traditionalPem(EVP_PKEY& key, const EVP_CIPHER* cipher = nullptr)
-{
-    auto* secret = reinterpret_cast<unsigned char*>(const_cast<char*>(passphrase));
-    return encoded([&](BIO* b) {
-        return PEM_write_bio_PrivateKey_traditional(b, &key, cipher, cipher ? secret : nullptr,
-                                                    cipher ? 6 : 0, nullptr, nullptr);
-    });
-}
-
-std::string encryptedPkcs8Pem(EVP_PKEY& key)
-{
-    return encoded([&](BIO* b) {
-        return PEM_write_bio_PKCS8PrivateKey(b, &key, EVP_aes_256_cbc(), passphrase, 6, nullptr, nullptr);
-    });
-}
-
-std::string pkcs8Der(EVP_PKEY& key, const EVP_CIPHER* cipher = nullptr)
-{
-    return encoded([&](BIO* b) {
-        return i2d_PKCS8PrivateKey_bio(b, &key, cipher, cipher ? const_cast<char*>(passphrase) : nullptr,
-                                       cipher ? 6 : 0, nullptr, nullptr);
-    });
-}
-
-// PKCS#1 for RSA, SEC 1 for EC.
-std::string traditionalDer(EVP_PKEY& key)
-{
-    return encoded([&](BIO* b) { return i2d_PrivateKey_bio(b, &key); });
-}
-
-struct Refusal {
-    bool refused = false;
-    ErrorCode code = ErrorCode::Internal;
-    std::string message;
-};
-
-Refusal refusalOf(const std::string& input)
-{
-    try {
-        readPrivateKey(bytesOf(input));
-    } catch (const Error& error) {
-        return {true, error.code(), error.what()};
-    }
-    return {};
+    return test::refusalOf([&] { readPrivateKey(bytesOf(input)); });
 }
 
 ::testing::AssertionResult readsAs(const std::string& input, EVP_PKEY& expected)

@@ -3,6 +3,7 @@
 #include "base/error.h"
 #include "x509/server_certificate_validation.h"
 #include "test_certificates.h"
+#include "refusal.h"
 
 #include <functional>
 
@@ -39,16 +40,7 @@ CertificateSpec caSpec(const std::string& commonName, const TestCertificate* iss
     return spec;
 }
 
-struct Outcome {
-    bool accepted = false;
-    ErrorCode code = ErrorCode::Internal;
-    std::string message;
-};
-
-std::ostream& operator<<(std::ostream& out, const Outcome& outcome)
-{
-    return outcome.accepted ? out << "accepted" : out << errorCodeName(outcome.code) << ": " << outcome.message;
-}
+using Outcome = test::Refusal;
 
 std::vector<X509Ptr> chainOf(std::initializer_list<const TestCertificate*> certs)
 {
@@ -61,22 +53,12 @@ std::vector<X509Ptr> chainOf(std::initializer_list<const TestCertificate*> certs
 Outcome validate(const std::vector<X509Ptr>& chain, EVP_PKEY& key, ServerCertificateRules rules = sanRequired,
                  std::int64_t now = at)
 {
-    try {
-        validateServerCertificate(chain, key, now, rules);
-        return {true, ErrorCode::Internal, {}};
-    } catch (const Error& error) {
-        return {false, error.code(), error.what()};
-    }
+    return test::refusalOf([&] { validateServerCertificate(chain, key, now, rules); });
 }
 
 Outcome outcomeOf(const std::function<void()>& check)
 {
-    try {
-        check();
-        return {true, ErrorCode::Internal, {}};
-    } catch (const Error& error) {
-        return {false, error.code(), error.what()};
-    }
+    return test::refusalOf(check);
 }
 
 // cert signed again by issuerKey with digest, as a freshly parsed object.
@@ -123,32 +105,32 @@ protected:
 
 TEST_F(ServerCertificateValidation, AcceptsAProperLeafWithItsIntermediate)
 {
-    EXPECT_TRUE(validate(chainOf({&leaf, &intermediate}), *leaf.key).accepted)
+    EXPECT_TRUE(validate(chainOf({&leaf, &intermediate}), *leaf.key).accepted())
         << validate(chainOf({&leaf, &intermediate}), *leaf.key);
-    EXPECT_TRUE(validate(chainOf({&leaf, &intermediate}), *leaf.key, sanOptional).accepted);
+    EXPECT_TRUE(validate(chainOf({&leaf, &intermediate}), *leaf.key, sanOptional).accepted());
 }
 
 TEST_F(ServerCertificateValidation, AcceptsAChainUpToTheRoot)
 {
-    EXPECT_TRUE(validate(chainOf({&leaf, &intermediate, &root}), *leaf.key).accepted);
+    EXPECT_TRUE(validate(chainOf({&leaf, &intermediate, &root}), *leaf.key).accepted());
 }
 
 TEST_F(ServerCertificateValidation, AcceptsALeafWithoutChain)
 {
-    EXPECT_TRUE(validate(chainOf({&leaf}), *leaf.key).accepted);
+    EXPECT_TRUE(validate(chainOf({&leaf}), *leaf.key).accepted());
 }
 
 TEST_F(ServerCertificateValidation, AcceptsALeafSignedDirectlyByTheCa)
 {
     const auto direct = makeCertificate(leafSpec(&root));
-    EXPECT_TRUE(validate(chainOf({&direct, &root}), *direct.key).accepted);
-    EXPECT_TRUE(validate(chainOf({&direct}), *direct.key).accepted);
+    EXPECT_TRUE(validate(chainOf({&direct, &root}), *direct.key).accepted());
+    EXPECT_TRUE(validate(chainOf({&direct}), *direct.key).accepted());
 }
 
 TEST_F(ServerCertificateValidation, ValidityIncludesNotBeforeAndExcludesNotAfter)
 {
-    EXPECT_TRUE(validate(chainOf({&leaf, &intermediate}), *leaf.key, sanRequired, notBefore).accepted);
-    EXPECT_TRUE(validate(chainOf({&leaf, &intermediate}), *leaf.key, sanRequired, notAfter - 1).accepted);
+    EXPECT_TRUE(validate(chainOf({&leaf, &intermediate}), *leaf.key, sanRequired, notBefore).accepted());
+    EXPECT_TRUE(validate(chainOf({&leaf, &intermediate}), *leaf.key, sanRequired, notAfter - 1).accepted());
     EXPECT_EQ(validate(chainOf({&leaf, &intermediate}), *leaf.key, sanRequired, notAfter).code, ErrorCode::Expired);
     EXPECT_EQ(validate(chainOf({&leaf, &intermediate}), *leaf.key, sanRequired, notBefore - 1).code,
               ErrorCode::NotYetValid);
@@ -158,7 +140,7 @@ TEST_F(ServerCertificateValidation, AcceptsStrongKeysOfEveryKind)
 {
     for (const char* algorithm : {"RSA", "EC-P384", "ED25519"}) {
         const auto outcome = leafWith([&](auto& s) { s.keyAlgorithm = algorithm; });
-        EXPECT_TRUE(outcome.accepted) << algorithm << ": " << outcome;
+        EXPECT_TRUE(outcome.accepted()) << algorithm << ": " << outcome;
     }
 }
 
@@ -177,7 +159,7 @@ TEST_F(ServerCertificateValidation, AcceptsOtherUsagesThatAllowTls)
     };
     for (const auto& [what, change] : variants) {
         const auto outcome = leafWith(change);
-        EXPECT_TRUE(outcome.accepted) << what << ": " << outcome;
+        EXPECT_TRUE(outcome.accepted()) << what << ": " << outcome;
     }
 }
 
@@ -267,13 +249,13 @@ TEST_F(ServerCertificateValidation, SubjectAltNamesAreRequiredOnlyWhenTheRulesSa
     EXPECT_EQ(none.code, ErrorCode::InvalidCertificate);
     EXPECT_EQ(none.message, "The certificate \"server.example\" cannot serve TLS: it has no DNS or IP Subject "
                             "Alternative Name, and browsers ignore the Common Name");
-    EXPECT_TRUE(leafWith([](auto& s) { s.subjectAltName = ""; }, sanOptional).accepted);
+    EXPECT_TRUE(leafWith([](auto& s) { s.subjectAltName = ""; }, sanOptional).accepted());
 
     // Names that are not addresses do not count.
     const auto email = leafWith([](auto& s) { s.subjectAltName = "email:admin@server.example"; }, sanRequired);
     EXPECT_EQ(email.code, ErrorCode::InvalidCertificate);
     EXPECT_THAT(email.message, HasSubstr("no DNS or IP Subject Alternative Name"));
-    EXPECT_TRUE(leafWith([](auto& s) { s.subjectAltName = "email:admin@server.example"; }, sanOptional).accepted);
+    EXPECT_TRUE(leafWith([](auto& s) { s.subjectAltName = "email:admin@server.example"; }, sanOptional).accepted());
 }
 
 TEST_F(ServerCertificateValidation, RefusesMalformedExtensions)
@@ -348,7 +330,7 @@ TEST_F(ServerCertificateValidation, RefusesSha1Signatures)
         // The same certificate signed again with SHA-256 is fine.
         const auto sha256 = resigned(*issued.cert, *issuer.key, EVP_sha256());
         ASSERT_TRUE(sha256);
-        EXPECT_TRUE(outcomeOf([&] { requireStrongSignature(*sha256); }).accepted) << algorithm;
+        EXPECT_TRUE(outcomeOf([&] { requireStrongSignature(*sha256); }).accepted()) << algorithm;
     }
 }
 
