@@ -8,11 +8,13 @@
 
 namespace certd {
 
-CaObjects::CaObjects(sdbus::IConnection& connection, TrustStore& store, EventLoop& loop, const Authorizer& authorizer)
+CaObjects::CaObjects(sdbus::IConnection& connection, TrustStore& store, EventLoop& loop, const Authorizer& authorizer,
+                     OutputState outputState)
     : connection_(connection)
     , store_(store)
     , loop_(loop)
     , authorizer_(authorizer)
+    , outputState_(std::move(outputState))
 {
 }
 
@@ -21,6 +23,7 @@ void CaObjects::publishStored()
     auto changes = store_.load();
     spdlog::debug("Store loaded: {} CA certificates", changes.added.size());
     apply(changes, false);
+    outputState_("trust bundle", changes.trustBundleProblem);
     spdlog::debug("Objects published");
 }
 
@@ -57,6 +60,7 @@ std::uint32_t CaObjects::reload()
 
 void CaObjects::apply(const TrustStoreChanges& changes, bool announce)
 {
+    outputState_("trust directory", changes.trustDirectoryProblem);
     for (const auto& problem : changes.problems)
         spdlog::warn("Skipped a file in the CA store: {}", problem);
     for (const auto& stored : changes.removed)

@@ -7,6 +7,7 @@
 #include "ca_certificate_object.h"
 #include "trust/trust_store.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -17,7 +18,12 @@ class EventLoop;
 
 class CaObjects {
 public:
-    CaObjects(sdbus::IConnection& connection, TrustStore& store, EventLoop& loop, const Authorizer& authorizer);
+    // Hears, after every load, how each trust output stands: subject ("trust
+    // directory", "trust bundle") and why it could not be written (empty: it was).
+    using OutputState = std::function<void(const std::string& subject, const std::string& problem)>;
+
+    CaObjects(sdbus::IConnection& connection, TrustStore& store, EventLoop& loop, const Authorizer& authorizer,
+              OutputState outputState);
 
     // Loads the store and publishes an object per CA, silently: at start
     // nobody can be listening yet.
@@ -38,6 +44,7 @@ private:
     TrustStore& store_;
     EventLoop& loop_;
     const Authorizer& authorizer_;
+    OutputState outputState_;
     std::map<std::string, std::unique_ptr<CaCertificateObject>> objects_;
 };
 

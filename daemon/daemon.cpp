@@ -4,6 +4,7 @@
 #include "authorization.h"
 #include "bus_names.h"
 #include "base/clock.h"
+#include "base/degradation.h"
 #include "ca_objects.h"
 #include "event_loop.h"
 #include "expiry/expiry_checker.h"
@@ -59,11 +60,13 @@ public:
         , reloader_(connection)
         , store_(TrustStorePaths::in(layout),
                  [this](std::size_t count, const std::string& error) { onBundleWritten(count, error); })
-        , cas_(connection, store_, loop_, authorizer_)
+        , cas_(connection, store_, loop_, authorizer_,
+               [this](const std::string& subject, const std::string& problem) { outputState(subject, problem); })
         , hosts_({layout, config.applianceCa, config.services}, [this](std::function<void()> task) { loop_.post(std::move(task)); },
                  currentHostname)
         , hostObjects_(connection, hosts_, authorizer_, reloader_,
                        [this](const std::string& service) {
+                           outputState(service, {}); // delivered: whatever was wrong is not any more
                            manager_->emitHostCertificateChanged(service, sdbus::ObjectPath(bus::hostObjectPath(service)));
                        })
         , checker_(config.expiry, layout.expiryAnnouncements(),
@@ -73,11 +76,10 @@ public:
                     }})
     {
         cas_.publishStored();
-        for (const auto& problem : hosts_.start())
-            spdlog::error("{}", problem);
+        applyHostHealth(hosts_.start());
         hostObjects_.publish();
-        manager_ = std::make_unique<ManagerObject>(connection, store_, cas_, hosts_, [this] { return checkExpiry(); },
-                                                   authorizer_);
+        manager_ = std::make_unique<ManagerObject>(connection, store_, cas_, hosts_, degradation_,
+                                                   [this] { return checkExpiry(); }, authorizer_);
         hostnameWatcher_ = std::make_unique<HostnameWatcher>(loop_, [this](const std::string&) {
             hostObjects_.hostnameChanged();
         });
@@ -97,12 +99,66 @@ private:
     // On the bundle writer's thread.
     void onBundleWritten(std::size_t count, const std::string& error)
     {
-        if (!error.empty()) {
-            spdlog::error("Could not write the trust bundle: {}", error);
-            return;
-        }
-        loop_.post([this, count] { manager_->emitTrustStoreChanged(static_cast<uint32_t>(count)); });
+        loop_.post([this, count, error] {
+            outputState("trust bundle", error);
+            if (error.empty())
+                manager_->emitTrustStoreChanged(static_cast<uint32_t>(count));
+        });
     }
+
+    // ---- Degradation: what could not be written is reported and retried.
+
+    void outputState(const std::string& subject, const std::string& problem)
+    {
+        const bool changed = problem.empty() ? degradation_.resolve(subject) : degradation_.report(subject, problem);
+        if (!changed)
+            return;
+        if (problem.empty())
+            logRecovery(subject);
+        else
+            logDegradation(subject, problem);
+        if (manager_)
+            manager_->degradationChanged();
+        if (degradation_.degraded())
+            scheduleRetry();
+        else
+            retryDelay_ = firstRetryDelay;
+    }
+
+    void applyHostHealth(const HostHealth& health)
+    {
+        for (const auto& note : health.notes)
+            spdlog::info("{}", note);
+        for (const auto& subject : {std::string(applianceCaSubject), std::string("https"), std::string("postgresql")}) {
+            const auto problem = health.problems.find(subject);
+            outputState(subject, problem == health.problems.end() ? std::string() : problem->second);
+        }
+        for (const auto& service : health.changed)
+            hostObjects_.changed(service);
+    }
+
+    void scheduleRetry()
+    {
+        if (retryScheduled_)
+            return;
+        retryScheduled_ = true;
+        loop_.runAfter(retryDelay_, [this] {
+            retryScheduled_ = false;
+            retryDelay_ = std::min(retryDelay_ * 2, lastRetryDelay);
+            retry();
+        });
+    }
+
+    void retry()
+    {
+        if (degradation_.has("trust directory") || degradation_.has("trust bundle"))
+            outputState("trust directory", store_.repairOutputs().trustDirectoryProblem);
+        if (degradation_.has(applianceCaSubject) || degradation_.has("https") || degradation_.has("postgresql"))
+            hosts_.retry([this](const HostHealth& health) { applyHostHealth(health); });
+    }
+
+    static constexpr std::chrono::milliseconds firstRetryDelay{1000};
+    static constexpr std::chrono::milliseconds lastRetryDelay{60000};
 
     std::vector<WatchedCertificate> watchedCertificates() const
     {
@@ -164,6 +220,9 @@ private:
     }
 
     EventLoop loop_;
+    Degradation degradation_;
+    bool retryScheduled_ = false;
+    std::chrono::milliseconds retryDelay_ = firstRetryDelay;
     Authorizer authorizer_;
     SystemdUnitReloader reloader_;
     TrustStore store_;

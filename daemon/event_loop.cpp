@@ -92,6 +92,28 @@ void EventLoop::post(Task task)
     [[maybe_unused]] const auto written = ::write(wakeFd_, &one, sizeof one);
 }
 
+void EventLoop::runAfter(std::chrono::milliseconds delay, Task task)
+{
+    timers_.push_back({monotonicMicroseconds() + static_cast<std::uint64_t>(delay.count()) * 1000, std::move(task)});
+}
+
+bool EventLoop::runDueTimers()
+{
+    const auto now = monotonicMicroseconds();
+    std::vector<Task> due;
+    for (auto timer = timers_.begin(); timer != timers_.end();) {
+        if (timer->dueUsec <= now) {
+            due.push_back(std::move(timer->task));
+            timer = timers_.erase(timer);
+        } else {
+            ++timer;
+        }
+    }
+    for (auto& task : due)
+        task();
+    return !due.empty();
+}
+
 void EventLoop::watch(int fd, short events, Task onReady)
 {
     watches_.push_back({fd, events, std::move(onReady)});
@@ -114,6 +136,8 @@ int EventLoop::waitTimeoutMs() const
     auto deadline = connection_.getEventLoopPollData().timeout_usec;
     if (watchdogIntervalUsec_ > 0)
         deadline = std::min<std::uint64_t>(deadline, nextWatchdogPingUsec_);
+    for (const auto& timer : timers_)
+        deadline = std::min<std::uint64_t>(deadline, timer.dueUsec);
     if (deadline == UINT64_MAX)
         return -1;
     const auto now = monotonicMicroseconds();
@@ -142,7 +166,8 @@ int EventLoop::run()
                 runPostedTasks();
                 pingWatchdogIfDue(); // busy is not stuck
             }
-            if (runPostedTasks())
+            const bool ranTasks = runPostedTasks();
+            if (runDueTimers() || ranTasks)
                 continue;
 
             const auto pollData = connection_.getEventLoopPollData();

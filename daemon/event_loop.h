@@ -8,6 +8,7 @@
 // stops the pings, and systemd restarts certd.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -37,6 +38,9 @@ public:
     // any) is finished. Safe from any thread.
     void post(Task task);
 
+    // Runs task on the loop thread once delay has passed. Only from the loop thread.
+    void runAfter(std::chrono::milliseconds delay, Task task);
+
     // Calls onReady on the loop thread whenever fd reports one of events.
     // Only from the loop thread; fd must outlive the loop's run.
     void watch(int fd, short events, Task onReady);
@@ -46,6 +50,7 @@ public:
 
 private:
     bool runPostedTasks();
+    bool runDueTimers();
     int waitTimeoutMs() const;
     void pingWatchdogIfDue();
 
@@ -61,6 +66,12 @@ private:
         Task onReady;
     };
     std::vector<Watch> watches_;
+
+    struct Timer {
+        std::uint64_t dueUsec; // CLOCK_MONOTONIC
+        Task task;
+    };
+    std::vector<Timer> timers_;
 
     std::uint64_t watchdogIntervalUsec_ = 0; // half of WatchdogSec=; 0: no watchdog
     std::uint64_t nextWatchdogPingUsec_ = 0;  // CLOCK_MONOTONIC

@@ -113,12 +113,24 @@ void HostObjects::finished(const HostChange& change, std::uint64_t ticket)
                          daysLeft(details.notAfter, unixNow())});
     spdlog::info("The {} certificate is now \"{}\" ({}, valid until {})", change.service, details.commonName,
                  originName(change.host->origin), formatUtcTime(details.notAfter));
-    objects_.at(change.service)->refresh();
-    listener_(change.service);
-    if (const auto& unit = hosts_.settings(change.service).reloadUnit; !unit.empty())
-        reloader_.reloadOrRestart(unit);
+    announce(change.service);
     if (reply)
         reply->returnResults();
+}
+
+void HostObjects::changed(const std::string& service)
+{
+    if (const auto& host = hosts_.current(service))
+        spdlog::info("The {} certificate is now \"{}\"", service, host->details.commonName);
+    announce(service);
+}
+
+void HostObjects::announce(const std::string& service)
+{
+    objects_.at(service)->refresh();
+    listener_(service);
+    if (const auto& unit = hosts_.settings(service).reloadUnit; !unit.empty())
+        reloader_.reloadOrRestart(unit);
 }
 
 } // namespace certd

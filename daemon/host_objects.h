@@ -32,6 +32,9 @@ public:
     void publish();
     // The system's host name changed: HostnameMatches may have.
     void hostnameChanged();
+    // lib found the service's certificate changed outside a call (a retry
+    // delivered one): announce it as any change.
+    void changed(const std::string& service);
     // Renewal of a generated certificate (the expiry check asks).
     HostCertificates::Renewal renew(const std::string& service);
 
@@ -39,6 +42,7 @@ private:
     void generate(const std::string& service, GenerationSettings settings, sdbus::Result<>&& reply);
     void upload(const std::string& service, HostCertificatePtr host, sdbus::Result<>&& reply);
     HostCertificates::Completion completionFor(std::optional<sdbus::Result<>> reply);
+    void announce(const std::string& service);
     void finished(const HostChange& change, std::uint64_t ticket);
 
     sdbus::IConnection& connection_;

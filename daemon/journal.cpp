@@ -25,4 +25,26 @@ void logCertificateEvent(const CertificateEvent& event)
                 event.message, event.messageId, event.object, event.fingerprint, event.notAfter, event.daysLeft);
 }
 
+void logDegradation(const std::string& subject, const std::string& message)
+{
+    const std::string text = "Degraded: " + subject + ": " + message + "; serving what certd has, retrying";
+    if (loggingToJournal()) {
+        sd_journal_send("MESSAGE=%s", text.c_str(), "MESSAGE_ID=%s", messageIds::degraded, "PRIORITY=%i", 3,
+                        "SYSLOG_IDENTIFIER=certd", "CERTD_PROBLEM=%s", subject.c_str(), nullptr);
+        return;
+    }
+    spdlog::error("{} [MESSAGE_ID={} CERTD_PROBLEM={}]", text, messageIds::degraded, subject);
+}
+
+void logRecovery(const std::string& subject)
+{
+    const std::string text = "Recovered: " + subject + " is written again";
+    if (loggingToJournal()) {
+        sd_journal_send("MESSAGE=%s", text.c_str(), "MESSAGE_ID=%s", messageIds::recovered, "PRIORITY=%i", 5,
+                        "SYSLOG_IDENTIFIER=certd", "CERTD_PROBLEM=%s", subject.c_str(), nullptr);
+        return;
+    }
+    spdlog::info("{} [MESSAGE_ID={} CERTD_PROBLEM={}]", text, messageIds::recovered, subject);
+}
+
 } // namespace certd

@@ -14,6 +14,8 @@ namespace messageIds {
 inline constexpr const char* certificateExpiring = "5ff58168d63a42298ee7e3a5c2559f5d";
 inline constexpr const char* certificateExpired = "a37aaf2f11784510964e7b948c7d44f0";
 inline constexpr const char* certificateRenewed = "d4d0594c385f4434a5cb03fc7686b856";
+inline constexpr const char* degraded = "9bb5adc068bb4564a9a920148ce3dec3";
+inline constexpr const char* recovered = "d7041ad8be0a46dc870bd4b4242a9ed3";
 } // namespace messageIds
 
 // A certificate expiring, expired or renewed.
@@ -29,5 +31,11 @@ struct CertificateEvent {
 };
 
 void logCertificateEvent(const CertificateEvent& event);
+
+// Something certd must write could not be (subject: "trust bundle",
+// "https", ...): certd serves what it has and retries.
+void logDegradation(const std::string& subject, const std::string& message);
+// It could be written again.
+void logRecovery(const std::string& subject);
 
 } // namespace certd

@@ -3,6 +3,7 @@
 #include "authorization.h"
 #include "base/bytes.h"
 #include "base/clock.h"
+#include "base/degradation.h"
 #include "bus_errors.h"
 #include "bus_names.h"
 #include "ca_objects.h"
@@ -16,11 +17,13 @@
 namespace certd {
 
 ManagerObject::ManagerObject(sdbus::IConnection& connection, TrustStore& store, CaObjects& cas,
-                             const HostCertificates& hosts, ExpiryCheck checkExpiry, const Authorizer& authorizer)
+                             const HostCertificates& hosts, const Degradation& degradation, ExpiryCheck checkExpiry,
+                             const Authorizer& authorizer)
     : AdaptorInterfaces(connection, bus::managerPath)
     , store_(store)
     , cas_(cas)
     , hosts_(hosts)
+    , degradation_(degradation)
     , checkExpiry_(std::move(checkExpiry))
     , authorizer_(authorizer)
 {
@@ -91,6 +94,21 @@ std::string ManagerObject::TrustDirectory()
 std::string ManagerObject::TrustBundle()
 {
     return store_.paths().trustBundle.string();
+}
+
+bool ManagerObject::Degraded()
+{
+    return degradation_.degraded();
+}
+
+std::vector<std::string> ManagerObject::Problems()
+{
+    return degradation_.descriptions();
+}
+
+void ManagerObject::degradationChanged()
+{
+    emitPropertiesChangedSignal(bus::managerInterface, {"Degraded", "Problems"});
 }
 
 std::string ManagerObject::Version()

@@ -11,6 +11,7 @@ namespace certd {
 
 class Authorizer;
 class CaObjects;
+class Degradation;
 class HostCertificates;
 class TrustStore;
 
@@ -23,8 +24,11 @@ public:
     using ExpiryCheck = std::function<ExpiryReport()>;
 
     ManagerObject(sdbus::IConnection& connection, TrustStore& store, CaObjects& cas, const HostCertificates& hosts,
-                  ExpiryCheck checkExpiry, const Authorizer& authorizer);
+                  const Degradation& degradation, ExpiryCheck checkExpiry, const Authorizer& authorizer);
     ~ManagerObject();
+
+    // Degradation changed: emits PropertiesChanged for Degraded and Problems.
+    void degradationChanged();
 
 private:
     std::map<std::string, sdbus::Variant> InspectCACertificate(const std::vector<uint8_t>& data) override;
@@ -35,6 +39,8 @@ private:
 
     std::string TrustDirectory() override;
     std::string TrustBundle() override;
+    bool Degraded() override;
+    std::vector<std::string> Problems() override;
     std::string Version() override;
 
     const sdbus::Message& currentCall();
@@ -42,6 +48,7 @@ private:
     TrustStore& store_;
     CaObjects& cas_;
     const HostCertificates& hosts_;
+    const Degradation& degradation_;
     ExpiryCheck checkExpiry_;
     const Authorizer& authorizer_;
 };

@@ -13,14 +13,14 @@ namespace certd {
 
 void prepareStateDirectory(const StateLayout& layout)
 {
+    // What certd cannot work without. The trust outputs' directories are
+    // made by the trust store, which can serve without them (degraded).
     ensureDirectory(layout.root, 0755);
     ensureDirectory(layout.caStore(), 0755);
-    ensureDirectory(layout.trustDirectory().parent_path(), 0755);
-    ensureDirectory(layout.trustDirectory(), 0755);
     ensureDirectory(layout.privateDirectory(), 0700);
     // Interrupted writes: never another certd's, the caller holds the lock.
     removeStaleTemporaryFiles(layout.root);
-    removeStaleTemporaryFiles(layout.trustDirectory().parent_path());
+    removeStaleTemporaryFiles(layout.trustDirectory().parent_path()); // a missing directory is no error
     removeStaleTemporaryFiles(layout.privateDirectory());
 }
 

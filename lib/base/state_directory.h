@@ -30,7 +30,8 @@ struct StateLayout {
     std::filesystem::path serviceDirectory(const std::string& service) const { return root / service; }
 };
 
-// Creates the directories certd needs, with their permissions.
+// Creates the directories certd cannot work without (the store, private/),
+// with their permissions, and removes interrupted writes. Call with the lock held.
 void prepareStateDirectory(const StateLayout& layout);
 
 // Holds an exclusive lock on "<root>/.lock" while alive. A second certd on

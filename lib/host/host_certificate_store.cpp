@@ -130,7 +130,7 @@ std::vector<Version> HostCertificateStore::recordVersions() const
     return versions;
 }
 
-HostCertificatePtr HostCertificateStore::readRecord(Version version, std::vector<std::string>& problems) const
+HostCertificatePtr HostCertificateStore::readRecord(Version version, std::vector<std::string>& notes) const
 {
     const auto file = recordFile(version);
     std::string problem;
@@ -147,7 +147,7 @@ HostCertificatePtr HostCertificateStore::readRecord(Version version, std::vector
     } catch (const std::exception& failure) {
         problem += std::string("; it could not be moved aside: ") + failure.what();
     }
-    problems.push_back(problem);
+    notes.push_back(problem);
     return nullptr;
 }
 
@@ -187,7 +187,7 @@ HostCertificateStore::Loaded HostCertificateStore::load() const
         directory.emplace(openDirectory());
         current = directory->current();
     } catch (const Error& error) {
-        loaded.problems.push_back(error.what());
+        loaded.deliveryProblem = error.what();
     }
 
     // The version `current` names is the certificate; without it (a
@@ -195,10 +195,10 @@ HostCertificateStore::Loaded HostCertificateStore::load() const
     const auto versions = recordVersions();
     std::optional<Version> chosen;
     if (current && std::find(versions.begin(), versions.end(), *current) != versions.end())
-        if ((loaded.host = readRecord(*current, loaded.problems)))
+        if ((loaded.host = readRecord(*current, loaded.notes)))
             chosen = current;
     for (auto version = versions.begin(); !chosen && version != versions.end(); ++version)
-        if (*version != current && (loaded.host = readRecord(*version, loaded.problems)))
+        if (*version != current && (loaded.host = readRecord(*version, loaded.notes)))
             chosen = *version;
     if (!chosen || !directory)
         return loaded;
@@ -207,13 +207,13 @@ HostCertificateStore::Loaded HostCertificateStore::load() const
         if (chosen != current || !directory->holds(*chosen, filesOf(*loaded.host))) {
             // Interrupted, damaged or edited by hand: deliver it afresh.
             for (auto& warning : install(*loaded.host))
-                loaded.problems.push_back(std::move(warning));
+                loaded.notes.push_back(std::move(warning));
         } else {
             directory->removeAllBut(*chosen);
             removeRecordsBut(*chosen);
         }
     } catch (const Error& error) {
-        loaded.problems.push_back("Could not deliver the " + settings_.name + " certificate: " + error.what());
+        loaded.deliveryProblem = std::string("Could not deliver the certificate: ") + error.what();
     }
     return loaded;
 }

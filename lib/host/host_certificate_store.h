@@ -37,10 +37,12 @@ public:
 
     struct Loaded {
         HostCertificatePtr host; // null: the service has no certificate
-        // What was wrong and what was done about it, one line each: damaged
-        // records (moved aside, never deleted), a delivery that could not be
-        // repaired (the service keeps what it has; retried at the next start).
-        std::vector<std::string> problems;
+        // What was wrong and has been dealt with, one line each: damaged
+        // records (moved aside, never deleted), cleaning that failed.
+        std::vector<std::string> notes;
+        // Why the files on disk are not (or not only) host's, when they
+        // could not be written afresh; empty when they are. Call load() again.
+        std::string deliveryProblem;
     };
     Loaded load() const;
 
@@ -56,7 +58,7 @@ private:
     std::filesystem::path recordFile(Version version) const;
     std::vector<Version> recordVersions() const;
     // The record of version, or null when it is damaged (then moved aside).
-    HostCertificatePtr readRecord(Version version, std::vector<std::string>& problems) const;
+    HostCertificatePtr readRecord(Version version, std::vector<std::string>& notes) const;
     void migrateLegacyRecord() const;
     void removeRecordsBut(Version keep) const;
 

@@ -40,36 +40,96 @@ const HostCertificates::Service& HostCertificates::service(const std::string& na
     return const_cast<HostCertificates*>(this)->service(name);
 }
 
-std::vector<std::string> HostCertificates::start()
+std::shared_ptr<const ApplianceCa> HostCertificates::applianceCa() const
 {
-    std::vector<std::string> problems;
-    applianceCa_ = ApplianceCa::loadOrCreate(settings_.layout.applianceCa(), settings_.applianceCa, unixNow());
-    writeFileAtomically(settings_.layout.applianceCaCertificate(), applianceCa_->certificatePem(),
-                        FileOptions::durableFile(0644));
-    for (auto& [name, entry] : services_)
-        entry.current = loadOrGenerate(entry, problems);
-    return problems;
+    std::lock_guard lock(applianceCaMutex_);
+    return applianceCa_;
 }
 
-HostCertificatePtr HostCertificates::loadOrGenerate(Service& entry, std::vector<std::string>& problems)
+void HostCertificates::prepareApplianceCa(HostHealth& health)
 {
+    try {
+        auto ca = applianceCa();
+        if (!ca) {
+            ca = ApplianceCa::loadOrCreate(settings_.layout.applianceCa(), settings_.applianceCa, unixNow());
+            std::lock_guard lock(applianceCaMutex_);
+            applianceCa_ = ca;
+        }
+        writeFileAtomically(settings_.layout.applianceCaCertificate(), ca->certificatePem(),
+                            FileOptions::durableFile(0644));
+    } catch (const std::exception& failure) {
+        health.problems[applianceCaSubject] = failure.what();
+    }
+}
+
+HostCertificatePtr HostCertificates::issue(const GenerationSettings& settings) const
+{
+    const auto ca = applianceCa();
+    if (!ca)
+        throw Error(ErrorCode::Internal, "The appliance CA could not be created (certd keeps trying; see the "
+                                         "Problems property), so nothing can be generated yet");
+    return ca->issue(settings, unixNow());
+}
+
+HostCertificatePtr HostCertificates::loadOrGenerate(const Service& entry, HostHealth& health)
+{
+    const auto& name = entry.store.settings().name;
     auto loaded = entry.store.load();
-    problems.insert(problems.end(), loaded.problems.begin(), loaded.problems.end());
+    health.notes.insert(health.notes.end(), loaded.notes.begin(), loaded.notes.end());
+    if (!loaded.deliveryProblem.empty())
+        health.problems[name] = loaded.deliveryProblem;
     if (loaded.host)
         return loaded.host;
-    const auto& name = entry.store.settings().name;
     try {
         const auto first = firstStartSettings(hostname_());
         if (!first.note.empty())
-            problems.push_back(first.note);
-        auto generated = applianceCa_->issue(first.settings, unixNow());
+            health.notes.push_back(first.note);
+        auto generated = issue(first.settings);
         for (auto& warning : entry.store.install(*generated))
-            problems.push_back(std::move(warning));
+            health.notes.push_back(std::move(warning));
+        health.notes.push_back("Generated a first certificate for " + name + " (" + generated->details.commonName +
+                               ")");
+        health.problems.erase(name);
         return generated;
     } catch (const std::exception& failure) {
-        problems.push_back("The " + name + " service has no certificate: " + failure.what());
+        health.problems[name] = std::string("No certificate: ") + failure.what();
         return nullptr;
     }
+}
+
+HostHealth HostCertificates::start()
+{
+    HostHealth health;
+    prepareApplianceCa(health);
+    for (auto& [name, entry] : services_)
+        entry.current = loadOrGenerate(entry, health);
+    for (const auto& [subject, problem] : health.problems)
+        troubled_.insert(subject);
+    return health;
+}
+
+void HostCertificates::retry(std::function<void(const HostHealth&)> done)
+{
+    worker_.post([this, subjects = troubled_, done = std::move(done)] {
+        HostHealth health;
+        std::map<std::string, HostCertificatePtr> found;
+        if (subjects.contains(applianceCaSubject))
+            prepareApplianceCa(health);
+        for (const auto& [name, entry] : services_)
+            if (subjects.contains(name))
+                found[name] = loadOrGenerate(entry, health);
+        post_([this, health = std::move(health), found = std::move(found), done]() mutable {
+            for (const auto& [name, host] : found)
+                if (host && host != services_.at(name).current) {
+                    services_.at(name).current = host;
+                    health.changed.push_back(name);
+                }
+            troubled_.clear();
+            for (const auto& [subject, problem] : health.problems)
+                troubled_.insert(subject);
+            done(health);
+        });
+    });
 }
 
 std::vector<std::string> HostCertificates::services() const
@@ -96,9 +156,12 @@ bool HostCertificates::matchesHostname(const std::string& name) const
     return host && certd::matchesHostname(host->details, hostname_());
 }
 
-const std::string& HostCertificates::applianceCaPem() const
+std::string HostCertificates::applianceCaPem() const
 {
-    return applianceCa_->certificatePem();
+    const auto ca = applianceCa();
+    if (!ca)
+        throw Error(ErrorCode::NotFound, "The appliance CA could not be created yet; certd keeps trying");
+    return ca->certificatePem();
 }
 
 GenerationSettings HostCertificates::generationSettings(const GenerationRequest& request) const
@@ -114,8 +177,7 @@ HostCertificatePtr HostCertificates::prepareUpload(const std::string& name, Byte
 
 void HostCertificates::generate(const std::string& name, GenerationSettings settings, Completion done)
 {
-    change(name, HostChangeKind::Generate, [this, settings] { return applianceCa_->issue(settings, unixNow()); },
-           std::move(done));
+    change(name, HostChangeKind::Generate, [this, settings] { return issue(settings); }, std::move(done));
 }
 
 void HostCertificates::upload(const std::string& name, HostCertificatePtr host, Completion done)
@@ -133,8 +195,7 @@ HostCertificates::Renewal HostCertificates::renew(const std::string& name, Compl
         return Renewal::NotPossible;
     renewing_.insert(name);
     const GenerationSettings settings = *host->generation;
-    change(name, HostChangeKind::Renewal, [this, settings] { return applianceCa_->issue(settings, unixNow()); },
-           std::move(done));
+    change(name, HostChangeKind::Renewal, [this, settings] { return issue(settings); }, std::move(done));
     return Renewal::Started;
 }
 
@@ -163,8 +224,10 @@ void HostCertificates::finish(HostChange outcome, const Completion& done)
         if (outcome.failure && entry.current)
             renewalFailed_.insert(entry.current->details.fingerprint);
     }
-    if (outcome.host)
+    if (outcome.host) {
         entry.current = outcome.host;
+        troubled_.erase(outcome.service); // delivered: whatever was wrong is not any more
+    }
     done(outcome);
 }
 

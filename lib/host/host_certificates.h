@@ -25,6 +25,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -32,6 +33,17 @@
 namespace certd {
 
 enum class HostChangeKind { Generate, Upload, Renewal };
+
+// How the host side stands after start() or retry(): what still needs
+// doing, by subject ("appliance CA", or a service), and what happened on
+// the way.
+struct HostHealth {
+    std::map<std::string, std::string> problems; // subject -> why; retry() tries again
+    std::vector<std::string> notes;              // dealt with, for the log
+    std::vector<std::string> changed;            // services whose certificate changed (retry only)
+};
+
+inline constexpr const char* applianceCaSubject = "appliance CA";
 
 struct HostChange {
     std::string service;
@@ -63,16 +75,22 @@ public:
     // At start, before anything is published, on the owner's thread: the
     // appliance CA (created when missing), then each service's certificate:
     // recovered from an interrupted change, delivered again where damaged,
-    // or generated for a fresh appliance. Returns what went wrong, one line
-    // each; a service may be left without a certificate.
-    std::vector<std::string> start();
+    // or generated for a fresh appliance. Nothing here stops certd: what
+    // cannot be done (a full disk) is in the problems, and a service may be
+    // left without a certificate until retry() succeeds.
+    HostHealth start();
+
+    // On the worker, after any queued change: tries again what the last
+    // start() or retry() could not do; done runs on the owner's thread.
+    void retry(std::function<void(const HostHealth&)> done);
 
     std::vector<std::string> services() const;
     const ServiceSettings& settings(const std::string& service) const;
     // Null while the service has none.
     HostCertificatePtr current(const std::string& service) const;
     bool matchesHostname(const std::string& service) const;
-    const std::string& applianceCaPem() const;
+    // NotFound while the appliance CA could not be created.
+    std::string applianceCaPem() const;
 
     // Checks, on the owner's thread, before authorization and queueing:
     // InvalidArgument, or the reasons an upload cannot serve TLS.
@@ -96,7 +114,14 @@ private:
 
     Service& service(const std::string& name);
     const Service& service(const std::string& name) const;
-    HostCertificatePtr loadOrGenerate(Service& service, std::vector<std::string>& problems);
+    std::shared_ptr<const ApplianceCa> applianceCa() const;
+    // The appliance CA, created when missing, and its public copy.
+    void prepareApplianceCa(HostHealth& health);
+    // The service's certificate as stored (delivered again where needed),
+    // or a new one when it has none. On any thread, for start() and retry().
+    HostCertificatePtr loadOrGenerate(const Service& service, HostHealth& health);
+    // Internal naming why, while the appliance CA could not be created.
+    HostCertificatePtr issue(const GenerationSettings& settings) const;
     // On the worker: make the certificate and install it; then finish on the owner's thread.
     void change(const std::string& service, HostChangeKind kind, std::function<HostCertificatePtr()> make,
                 Completion done);
@@ -105,8 +130,11 @@ private:
     Settings settings_;
     Post post_;
     Hostname hostname_;
-    std::unique_ptr<ApplianceCa> applianceCa_;
+    // Replaced by retry() on the worker, read on the owner's thread.
+    mutable std::mutex applianceCaMutex_;
+    std::shared_ptr<const ApplianceCa> applianceCa_;
     std::map<std::string, Service> services_;
+    std::set<std::string> troubled_; // subjects of the last problems (owner's thread)
     std::set<std::string> renewing_;      // services
     std::set<std::string> renewalFailed_; // fingerprints
     SerialWorker worker_; // last: its jobs use everything above

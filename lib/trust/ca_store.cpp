@@ -224,7 +224,14 @@ StoredCaPtr CaStore::add(X509& cert, const CertificateDetails& details) const
     const auto file = directory_ / (details.fingerprint + ".pem");
     auto stored = makeStoredCa(cert, details, file, {});
     stored->linkable = true;
-    writeFileAtomically(file, stored->pem, FileOptions::durableFile(0644));
+    try {
+        writeFileAtomically(file, stored->pem, FileOptions::durableFile(0644));
+    } catch (...) {
+        // The rename may have happened before the directory's fsync failed:
+        // a failed add leaves no file that a Reload would take in.
+        ::unlink(file.c_str());
+        throw;
+    }
     struct stat status{};
     if (::stat(file.c_str(), &status) != 0)
         throwSystemError("Could not read back", file.string(), errno);
@@ -235,6 +242,31 @@ StoredCaPtr CaStore::add(X509& cert, const CertificateDetails& details) const
 void CaStore::remove(const std::filesystem::path& file) const
 {
     removeFileDurably(file);
+}
+
+void CaStore::removeAll(const std::vector<std::filesystem::path>& files) const
+{
+    std::vector<std::pair<std::filesystem::path, std::string>> removed;
+    try {
+        std::vector<std::string> contents;
+        for (const auto& file : files)
+            contents.push_back(readFile(file, maxInputSize));
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            if (::unlink(files[i].c_str()) != 0 && errno != ENOENT)
+                throwSystemError("Could not remove", files[i].string(), errno);
+            removed.emplace_back(files[i], std::move(contents[i]));
+        }
+        syncDirectory(directory_);
+    } catch (...) {
+        for (const auto& [file, contents] : removed) {
+            try {
+                writeFileAtomically(file, contents, FileOptions::durableFile(0644));
+            } catch (const Error&) {
+                // Lost only if the disk fails twice in a row; Reload shows what is left.
+            }
+        }
+        throw;
+    }
 }
 
 } // namespace certd

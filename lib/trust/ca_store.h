@@ -45,6 +45,9 @@ public:
 
     // Removes a file of the store durably.
     void remove(const std::filesystem::path& file) const;
+    // Removes files durably, all or none: when anything fails, the files
+    // removed so far are written back as they were, and the error is thrown.
+    void removeAll(const std::vector<std::filesystem::path>& files) const;
 
 private:
     std::filesystem::path directory_;

@@ -52,7 +52,8 @@ TrustStoreChanges TrustStore::load()
     for (auto& stored : scan.certificates)
         loaded.emplace(stored->fingerprint(), std::move(stored));
 
-    TrustStoreChanges changes{{}, {}, std::move(scan.problems)};
+    TrustStoreChanges changes;
+    changes.problems = std::move(scan.problems);
     duplicates_ = std::move(scan.duplicates);
     for (const auto& [fingerprint, stored] : byFingerprint_)
         if (!loaded.contains(fingerprint))
@@ -66,15 +67,53 @@ TrustStoreChanges TrustStore::load()
         std::lock_guard lock(mutex_);
         byFingerprint_ = std::move(loaded);
     }
-    hashedDirectory_.rebuild(list());
+    // The outputs follow; when they cannot be written (a full disk), the
+    // store is loaded all the same and the outputs are retried.
+    changes.trustDirectoryProblem = rebuildTrustDirectory();
     if (loaded_) {
         markChanged();
     } else {
-        bundleWriter_.writeNowIfDifferent();
+        try {
+            bundleWriter_.writeNowIfDifferent();
+        } catch (const std::exception& failure) {
+            changes.trustBundleProblem = failure.what();
+            bundleWriter_.markChanged();
+        }
         cacheWriter_.markChanged();
     }
     loaded_ = true;
     return changes;
+}
+
+std::string TrustStore::rebuildTrustDirectory()
+{
+    try {
+        ensureDirectory(paths_.trustDirectory.parent_path(), 0755);
+        ensureDirectory(paths_.trustDirectory, 0755);
+        hashedDirectory_.rebuild(list());
+        trustDirectoryStale_ = false;
+        return {};
+    } catch (const std::exception& failure) {
+        trustDirectoryStale_ = true;
+        return failure.what();
+    }
+}
+
+TrustStore::Repair TrustStore::repairOutputs()
+{
+    Repair repair;
+    if (trustDirectoryStale_)
+        repair.trustDirectoryProblem = rebuildTrustDirectory();
+    bundleWriter_.markChanged(); // its listener hears how that went
+    return repair;
+}
+
+void TrustStore::requireCurrentTrustDirectory()
+{
+    if (!trustDirectoryStale_)
+        return;
+    if (const auto problem = rebuildTrustDirectory(); !problem.empty())
+        throw Error(ErrorCode::Internal, "The trust directory cannot be brought up to date: " + problem);
 }
 
 CaInspection TrustStore::inspect(ByteView data, std::int64_t now) const
@@ -95,6 +134,7 @@ StoredCaPtr TrustStore::import(const CaInspection& inspection)
         throw Error(ErrorCode::AlreadyExists, "The CA certificate \"" + inspection.details.commonName +
                                                   "\" is already stored (fingerprint " +
                                                   inspection.details.fingerprint + ")");
+    requireCurrentTrustDirectory();
     StoredCaPtr stored = store_.add(*inspection.certificate, inspection.details);
     // All or nothing: a store file that is not also trusted is taken back,
     // so that a failed import leaves no certificate that Reload would find.
@@ -122,20 +162,20 @@ void TrustStore::remove(const std::string& fingerprint)
     if (!stored)
         throw Error(ErrorCode::NotFound, "No CA certificate with fingerprint " + fingerprint +
                                              " is stored");
-    // Distrust first: a failure after that puts the trust entry back, so a
-    // failed Delete never leaves a certificate trusted but unlisted.
+    // Distrust first: a failure after that puts everything back (the files
+    // as they were, then the trust entry), so a failed Delete changes nothing.
+    requireCurrentTrustDirectory();
     hashedDirectory_.remove(*stored);
+    std::vector<std::filesystem::path> files{stored->file};
+    if (const auto copies = duplicates_.find(fingerprint); copies != duplicates_.end())
+        files.insert(files.end(), copies->second.begin(), copies->second.end());
     try {
-        if (const auto copies = duplicates_.find(fingerprint); copies != duplicates_.end()) {
-            for (const auto& file : copies->second)
-                store_.remove(file);
-            duplicates_.erase(copies);
-        }
-        store_.remove(stored->file);
+        store_.removeAll(files);
     } catch (...) {
         hashedDirectory_.add(*stored);
         throw;
     }
+    duplicates_.erase(fingerprint);
     {
         std::lock_guard lock(mutex_);
         byFingerprint_.erase(fingerprint);

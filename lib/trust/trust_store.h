@@ -40,6 +40,10 @@ struct TrustStoreChanges {
     std::vector<StoredCaPtr> added;
     std::vector<StoredCaPtr> removed;
     std::vector<std::string> problems; // files skipped, one line each
+    // Why an output could not be written; empty when it was. The store is
+    // loaded regardless: repairOutputs() tries again.
+    std::string trustDirectoryProblem;
+    std::string trustBundleProblem; // at start only; later the bundle listener hears
 };
 
 class TrustStore {
@@ -52,8 +56,17 @@ public:
     // Reads the store (at start and on Reload), reports what changed since
     // the last load and rebuilds the trust outputs: at start completely
     // before returning; on a reload the bundle follows in the background
-    // like after any other change.
+    // like after any other change. Outputs that cannot be written are
+    // reported in the changes, never thrown: certd serves what it has.
     TrustStoreChanges load();
+
+    // Tries again to bring outputs that could not be written up to date:
+    // the trust directory here (its problem returned, empty when solved),
+    // the bundle in the background (the bundle listener hears).
+    struct Repair {
+        std::string trustDirectoryProblem;
+    };
+    Repair repairOutputs();
 
     // Parses and validates data as a CA certificate valid at now.
     CaInspection inspect(ByteView data, std::int64_t now) const;
@@ -78,6 +91,11 @@ public:
 private:
     std::vector<StoredCaPtr> snapshot() const;
     void markChanged();
+    // Empty when the trust directory now holds exactly the store.
+    std::string rebuildTrustDirectory();
+    // Internal when the trust directory is behind and cannot be rebuilt:
+    // imports and deletes change it in place, which needs it current.
+    void requireCurrentTrustDirectory();
 
     TrustStorePaths paths_;
     CaStore store_;
@@ -86,6 +104,7 @@ private:
     std::map<std::string, StoredCaPtr> byFingerprint_;
     std::map<std::string, std::vector<std::filesystem::path>> duplicates_; // further files, by fingerprint
     bool loaded_ = false;
+    bool trustDirectoryStale_ = false;
     // Last: their threads must stop before the index goes.
     BatchedFileWriter bundleWriter_;
     BatchedFileWriter cacheWriter_;

@@ -52,6 +52,24 @@ SignalRecorder::~SignalRecorder()
 
 namespace {
 
+std::map<std::string, std::string> renderValues(sdbus::Message& message)
+{
+    std::map<std::string, std::string> values;
+    if (std::string(message.getMemberName()) != "PropertiesChanged")
+        return values;
+    message.rewind(true);
+    std::string interface;
+    std::map<std::string, sdbus::Variant> changed;
+    message >> interface >> changed;
+    for (const auto& [name, value] : changed) {
+        if (value.containsValueOfType<bool>())
+            values[name] = value.get<bool>() ? "true" : "false";
+        else if (value.containsValueOfType<std::string>())
+            values[name] = value.get<std::string>();
+    }
+    return values;
+}
+
 std::vector<std::string> renderArguments(sdbus::Message& message)
 {
     std::vector<std::string> arguments;
@@ -107,7 +125,8 @@ std::vector<std::string> renderArguments(sdbus::Message& message)
 void SignalRecorder::record(sdbus::Message& message)
 {
     ReceivedSignal received{message.getInterfaceName(), message.getMemberName(), message.getPath(),
-                            renderArguments(message)};
+                            renderArguments(message), {}};
+    received.values = renderValues(message);
     {
         std::lock_guard lock(mutex_);
         signals_.push_back(std::move(received));

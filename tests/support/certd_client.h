@@ -64,6 +64,9 @@ struct ReceivedSignal {
     std::string member;
     std::string path;
     std::vector<std::string> arguments;
+    // PropertiesChanged: each changed property's value as text (booleans
+    // "true"/"false", strings as they are; other types are left out).
+    std::map<std::string, std::string> values;
 };
 
 class SignalRecorder {

@@ -109,6 +109,11 @@ bool CertdProcess::waitForNotification(const std::string& assignment, std::chron
     return notify_->waitFor(assignment, child_->exitFd(), timeout);
 }
 
+bool CertdProcess::waitForExit(std::chrono::milliseconds timeout)
+{
+    return child_->wait(timeout).has_value();
+}
+
 void CertdProcess::kill9()
 {
     child_->stop(SIGKILL, 10s);

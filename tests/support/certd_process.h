@@ -47,6 +47,8 @@ public:
     int stop();
     // kill -9, as a crash or power loss would end it.
     void kill9();
+    // Waits for certd to end by itself (killed from inside, say); false on timeout.
+    bool waitForExit(std::chrono::milliseconds timeout);
 
     // The next sd_notify message holding the line assignment (e.g. "WATCHDOG=1").
     bool waitForNotification(const std::string& assignment, std::chrono::milliseconds timeout);

@@ -12,4 +12,9 @@ std::filesystem::path certdBinary()
     return CERTD_TEST_BINARY;
 }
 
+std::filesystem::path faultShim()
+{
+    return CERTD_FAULT_SHIM;
+}
+
 } // namespace certd::test

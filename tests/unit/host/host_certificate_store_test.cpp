@@ -85,7 +85,8 @@ protected:
     HostCertificatePtr loadClean() const
     {
         auto loaded = store().load();
-        EXPECT_THAT(loaded.problems, ::testing::IsEmpty());
+        EXPECT_THAT(loaded.notes, ::testing::IsEmpty());
+        EXPECT_EQ(loaded.deliveryProblem, "");
         return loaded.host;
     }
 
@@ -103,8 +104,8 @@ protected:
         test::writeTextFile(file, contents);
         const auto loaded = store().load();
         EXPECT_FALSE(loaded.host);
-        ASSERT_EQ(loaded.problems.size(), 1u);
-        const auto& problem = loaded.problems.front();
+        ASSERT_EQ(loaded.notes.size(), 1u);
+        const auto& problem = loaded.notes.front();
         EXPECT_THAT(problem, StartsWith("The certificate record " + file.string() + " is damaged ("));
         EXPECT_THAT(problem, HasSubstr(why));
         EXPECT_THAT(problem, HasSubstr("; it was moved to " + file.string() + ".damaged"));
@@ -201,7 +202,7 @@ TEST_F(HostCertificateStoreTest, NoRecordIsNoCertificateAndNoProblem)
 {
     const auto loaded = store().load();
     EXPECT_FALSE(loaded.host);
-    EXPECT_THAT(loaded.problems, ::testing::IsEmpty());
+    EXPECT_THAT(loaded.notes, ::testing::IsEmpty());
 }
 
 TEST_F(HostCertificateStoreTest, ADamagedRecordIsMovedAside)
@@ -247,7 +248,7 @@ TEST_F(HostCertificateStoreTest, AfterMovingADamagedRecordAsideTheNextLoadFindsN
     EXPECT_FALSE(store().load().host);
     const auto again = store().load();
     EXPECT_FALSE(again.host);
-    EXPECT_THAT(again.problems, ::testing::IsEmpty());
+    EXPECT_THAT(again.notes, ::testing::IsEmpty());
     EXPECT_EQ(test::readTextFile(records() / "1.json.damaged"), "garbage");
 }
 
@@ -273,8 +274,8 @@ TEST_F(HostCertificateStoreTest, ADamagedCurrentRecordFallsBackToNoneAndKeepsThe
     test::writeTextFile(file, "{");
     const auto loaded = store().load();
     EXPECT_FALSE(loaded.host);
-    ASSERT_EQ(loaded.problems.size(), 1u);
-    EXPECT_THAT(loaded.problems.front(), HasSubstr("is damaged"));
+    ASSERT_EQ(loaded.notes.size(), 1u);
+    EXPECT_THAT(loaded.notes.front(), HasSubstr("is damaged"));
     EXPECT_TRUE(std::filesystem::exists(file.string() + ".damaged"));
 }
 
@@ -504,7 +505,7 @@ TEST_F(HostCertificateStoreTest, LoadRestoresTheKeyGroup)
     install(generated(), nogroup);
     ASSERT_EQ(::chown((serviceDir() / "key.pem").c_str(), static_cast<uid_t>(-1), 0), 0);
     ASSERT_EQ(::chown(serviceDir().c_str(), static_cast<uid_t>(-1), 0), 0);
-    EXPECT_THAT(store(nogroup).load().problems, ::testing::IsEmpty());
+    EXPECT_EQ(store(nogroup).load().deliveryProblem, "");
     EXPECT_EQ(infoOf(serviceDir() / "key.pem").group, nogroup);
     EXPECT_EQ(infoOf(serviceDir() / "key.pem").mode, 0640u);
     EXPECT_EQ(infoOf(serviceDir()).group, nogroup);

@@ -73,7 +73,7 @@ protected:
                                             {{"https", {}}, {"postgresql", {}}}};
         prepareStateDirectory(settings.layout);
         hosts_ = std::make_unique<HostCertificates>(settings, owner_.post(), [this] { return hostname_; });
-        problems_ = hosts_->start();
+        health_ = hosts_->start();
         return *hosts_;
     }
 
@@ -91,14 +91,14 @@ protected:
     OwnerThread owner_;
     std::string hostname_;
     std::unique_ptr<HostCertificates> hosts_;
-    std::vector<std::string> problems_;
+    HostHealth health_;
     test::TestCertificate root_ = test::makeCa("Lifecycle Root");
 };
 
 TEST_F(HostLifecycleTest, AFreshApplianceGetsACertificateForItsHostNameBeforeAnythingIsPublished)
 {
     auto& hosts = start("Probe.Example.com");
-    EXPECT_THAT(problems_, IsEmpty());
+    EXPECT_THAT(health_.problems, IsEmpty());
     EXPECT_THAT(hosts.services(), ElementsAre("https", "postgresql"));
     for (const auto& service : hosts.services()) {
         const auto host = hosts.current(service);
@@ -115,8 +115,9 @@ TEST_F(HostLifecycleTest, AHostNameThatIsNoDnsNameGivesLocalhostAndSaysWhy)
 {
     auto& hosts = start("bad_host");
     EXPECT_EQ(hosts.current("https")->details.commonName, "localhost");
-    ASSERT_FALSE(problems_.empty());
-    EXPECT_THAT(problems_.front(), HasSubstr("\"bad_host\" is not a valid DNS name"));
+    EXPECT_THAT(health_.problems, IsEmpty());
+    ASSERT_FALSE(health_.notes.empty());
+    EXPECT_THAT(health_.notes.front(), HasSubstr("\"bad_host\" is not a valid DNS name"));
     EXPECT_FALSE(hosts.matchesHostname("https"));
 }
 
@@ -125,7 +126,8 @@ TEST_F(HostLifecycleTest, ARestartFindsTheCertificatesItMade)
     const auto first = start().current("https")->details.fingerprint;
     hosts_.reset();
     EXPECT_EQ(start().current("https")->details.fingerprint, first);
-    EXPECT_THAT(problems_, IsEmpty());
+    EXPECT_THAT(health_.problems, IsEmpty());
+    EXPECT_THAT(health_.notes, IsEmpty());
 }
 
 TEST_F(HostLifecycleTest, GenerationOptionsDefaultToTheSystemsHostName)

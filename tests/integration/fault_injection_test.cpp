@@ -1,0 +1,392 @@
+// certd under faults, deterministically: an LD_PRELOAD shim counts certd's
+// file operations and kills it (as a crash or power cut would) or fails the
+// operation (ENOSPC, EPERM) at exactly the Nth one, for every N of a
+// Generate, an Upload, an import, a delete and a start. After each, the
+// state must be whole: the old one or the new one, never a mix, and D-Bus
+// must show what is on disk.
+#include "certd_fixture.h"
+#include "file_trace.h"
+#include "x509/certificate_details.h"
+#include "x509/certificate_input.h"
+#include "x509/private_key_input.h"
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include <gmock/gmock.h>
+
+namespace certd::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+// Every entry of directory (recursively), as names relative to it.
+std::vector<std::string> entriesOf(const std::filesystem::path& directory)
+{
+    std::vector<std::string> names;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(directory, error))
+        names.push_back(std::filesystem::relative(entry.path(), directory).string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+std::string fingerprintOfFile(const std::filesystem::path& pem)
+{
+    const auto input = readFirstCertificate(bytesOf(readTextFile(pem)));
+    return sha256Fingerprint(*input.certificate);
+}
+
+bool keyMatchesCertificate(const std::filesystem::path& key, const std::filesystem::path& certificate)
+{
+    const auto cert = readFirstCertificate(bytesOf(readTextFile(certificate)));
+    const auto privateKey = readPrivateKey(bytesOf(readTextFile(key)));
+    return X509_check_private_key(cert.certificate.get(), privateKey.get()) == 1;
+}
+
+class FaultInjectionTest : public CertdFixture {
+protected:
+    CertdOptions options() override
+    {
+        auto options = CertdFixture::options();
+        options.extraEnvironment = shim_ ? shim_->environment() : std::vector<std::string>{};
+        return options;
+    }
+
+    std::filesystem::path trace() const { return dir_ / "trace"; }
+
+    // Restarts certd with the shim (or without, for nullopt).
+    void restartWith(std::optional<FaultShim> shim)
+    {
+        if (certd_) {
+            manager_.reset();
+            connection_.reset();
+            certd_->stop();
+            certd_.reset();
+        }
+        shim_ = std::move(shim);
+        std::filesystem::remove(trace());
+        start();
+    }
+
+    // A call that may end certd on the way: its error name, or "" on success.
+    std::string callDying(const std::string& path, const std::string& interface, const std::string& method,
+                          const std::function<void(sdbus::MethodCall&)>& arguments)
+    {
+        auto proxy = sdbus::createProxy(*connection_, certdName, path);
+        auto call = proxy->createMethodCall(interface, method);
+        arguments(call);
+        try {
+            proxy->callMethod(call, std::chrono::microseconds(60s).count());
+            return "";
+        } catch (const sdbus::Error& error) {
+            return error.getName();
+        }
+    }
+
+    // The state of a service as D-Bus, disk and records see it; fails the test where they disagree.
+    std::string expectWholeService(const std::string& service)
+    {
+        const auto directory = state() / service;
+        const auto fingerprint = HostProxy(*connection_, service).Fingerprint();
+        EXPECT_EQ(fingerprintOfFile(directory / "cert.pem"), fingerprint) << "D-Bus shows another certificate";
+        EXPECT_TRUE(keyMatchesCertificate(directory / "key.pem", directory / "cert.pem"))
+            << "the key on disk is not the certificate's";
+        EXPECT_TRUE(readTextFile(directory / "chain.pem").starts_with(readTextFile(directory / "cert.pem")));
+        const auto current = std::filesystem::read_symlink(directory / "current").string();
+        const auto version = current.substr(2);
+        EXPECT_THAT(entriesOf(state() / "private" / service), ::testing::ElementsAre(version + ".json"));
+        for (const auto& name : entriesOf(directory))
+            EXPECT_TRUE(name == current || name.starts_with(current + "/") || name == "cert.pem" ||
+                        name == "chain.pem" || name == "key.pem" || name == "current")
+                << "left over: " << name;
+        return fingerprint;
+    }
+
+    FaultShim shimFor(const std::vector<std::filesystem::path>& watch) const { return {watch, trace(), {}, "kill"}; }
+
+    std::optional<FaultShim> shim_;
+};
+
+// ---------------------------------------------------------------- host certificates
+
+class HostFaultTest : public FaultInjectionTest {
+protected:
+    std::vector<std::filesystem::path> hostPaths() const { return {state() / "https", state() / "private" / "https"}; }
+
+    // Generate or Upload on https; returns certd's error name or "".
+    std::string change(bool upload)
+    {
+        if (!upload)
+            return callDying("/org/certd/Certd1/host/https", "org.certd.Certd1.HostCertificate", "Generate",
+                             [](sdbus::MethodCall& call) { call << std::map<std::string, sdbus::Variant>{}; });
+        // A new certificate every time, so that before and after always differ.
+        const auto leaf = makeCertificate(serverSpec("fault.example.com", root_));
+        const auto certificate = bytesOf(leaf.pem());
+        const auto key = bytesOf(leaf.keyPem());
+        return callDying("/org/certd/Certd1/host/https", "org.certd.Certd1.HostCertificate", "Upload",
+                         [&](sdbus::MethodCall& call) { call << certificate << key; });
+    }
+
+    // How many watched operations a start and a change take, from a clean trace.
+    std::pair<std::size_t, std::size_t> countOperations(bool upload)
+    {
+        restartWith(shimFor(hostPaths()));
+        const auto atStart = readTrace(trace()).size();
+        EXPECT_EQ(change(upload), "");
+        const auto all = readTrace(trace()).size();
+        EXPECT_THAT(durabilityViolations(readTrace(trace())), IsEmpty());
+        return {atStart, all - atStart};
+    }
+
+    void killAtEveryOperation(bool upload)
+    {
+        const auto [atStart, operations] = countOperations(upload);
+        ASSERT_GT(operations, 20u) << "the trace saw too little to prove anything";
+        std::size_t commit = 0; // the operation after which the change is in force
+        const auto clean = readTrace(trace());
+        for (std::size_t i = atStart; i < clean.size(); ++i)
+            if (clean[i].op == "rename" && clean[i].target.ends_with("/https/current"))
+                commit = i - atStart + 1;
+        ASSERT_GT(commit, 0u);
+
+        for (std::size_t n = 1; n <= operations; ++n) {
+            SCOPED_TRACE("killed before operation " + std::to_string(n) + " of " + std::to_string(operations));
+            restartWith(std::nullopt);
+            const auto before = expectWholeService("https");
+            auto shim = shimFor(hostPaths());
+            shim.breakAt = static_cast<long>(atStart + n);
+            restartWith(shim);
+            EXPECT_NE(change(upload), "");
+            ASSERT_TRUE(certd_->waitForExit(30s)) << "certd was not killed";
+            certd_.reset();
+            manager_.reset();
+            connection_.reset();
+            shim_.reset();
+            start();
+            const auto after = expectWholeService("https");
+            if (n <= commit)
+                EXPECT_EQ(after, before) << "the change is in force although killed before its commit";
+            else
+                EXPECT_NE(after, before) << "the committed change was lost";
+        }
+    }
+
+    void failAtEveryOperation(bool upload, const std::string& error)
+    {
+        const auto [atStart, operations] = countOperations(upload);
+        const auto clean = readTrace(trace());
+        std::size_t commit = 0;
+        for (std::size_t i = atStart; i < clean.size(); ++i)
+            if (clean[i].op == "rename" && clean[i].target.ends_with("/https/current"))
+                commit = i - atStart + 1;
+        for (std::size_t n = 1; n <= operations; ++n) {
+            SCOPED_TRACE(error + " at operation " + std::to_string(n) + ": " + clean[atStart + n - 1].op + " " +
+                         clean[atStart + n - 1].path);
+            restartWith(std::nullopt);
+            const auto before = expectWholeService("https");
+            auto shim = shimFor(hostPaths());
+            shim.breakAt = static_cast<long>(atStart + n);
+            shim.action = error;
+            restartWith(shim);
+            const auto result = change(upload);
+            const auto shown = HostProxy(*connection_, "https").Fingerprint();
+            if (n < commit) {
+                EXPECT_EQ(result, "org.certd.Certd1.Error.Internal") << "a failed write must fail the call";
+                EXPECT_EQ(shown, before) << "a failed call changed the certificate";
+            } else {
+                // At or after the commit: in force (a failed swap leaves the old).
+                EXPECT_EQ(result == "", shown != before);
+            }
+            restartWith(std::nullopt); // and what a restart finds is whole too
+            expectWholeService("https");
+        }
+    }
+
+    TestCertificate root_ = makeCa("Fault Root");
+};
+
+TEST_F(HostFaultTest, GenerateKilledAtAnyOperationLeavesTheOldPairOrTheNewOne)
+{
+    killAtEveryOperation(false);
+}
+
+TEST_F(HostFaultTest, UploadKilledAtAnyOperationLeavesTheOldPairOrTheNewOne)
+{
+    killAtEveryOperation(true);
+}
+
+TEST_F(HostFaultTest, GenerateFailingWithEnospcAtAnyOperationChangesNothingAndSaysSo)
+{
+    failAtEveryOperation(false, "ENOSPC");
+}
+
+TEST_F(HostFaultTest, UploadFailingWithEpermAtAnyOperationChangesNothingAndSaysSo)
+{
+    failAtEveryOperation(true, "EPERM");
+}
+
+// ---------------------------------------------------------------- the CA store
+
+class StoreFaultTest : public FaultInjectionTest {
+protected:
+    std::vector<std::filesystem::path> storePaths() const { return {caStore(), state() / "trust" / "certs"}; }
+
+    std::string importCa() { return callDying(managerPath, "org.certd.Certd1.Manager", "ImportCACertificate",
+                                              [this](sdbus::MethodCall& call) { call << bytesOf(ca_.pem()); }); }
+    std::string deleteCa() { return callDying(caPath(ca_), "org.certd.Certd1.CACertificate", "Delete",
+                                              [](sdbus::MethodCall&) {}); }
+
+    // Whether the CA is stored, trusted and published; fails the test when only some of that is true.
+    bool wholeCa()
+    {
+        const bool stored = std::filesystem::exists(caStore() / (ca_.fingerprint() + ".pem"));
+        const auto verify = runCommand({"openssl", "verify", "-CApath", (state() / "trust" / "certs").string(),
+                                        (dir_ / "leaf.pem").string()});
+        const bool trusted = verify.exitCode == 0;
+        const auto paths = caPaths();
+        const bool published = std::find(paths.begin(), paths.end(), caPath(ca_)) != paths.end();
+        EXPECT_EQ(stored, trusted) << "stored " << stored << ", trusted " << trusted;
+        EXPECT_EQ(stored, published) << "stored " << stored << ", published " << published;
+        for (const auto& name : entriesOf(caStore()))
+            EXPECT_FALSE(name.starts_with('.')) << "left over: " << name;
+        return stored;
+    }
+
+    void SetUp() override
+    {
+        FaultInjectionTest::SetUp();
+        writeTextFile(dir_ / "leaf.pem", makeCertificate(serverSpec("leaf.example", ca_)).pem());
+    }
+
+    // The number of watched operations of a start and of action, from a clean trace.
+    std::pair<std::size_t, std::size_t> countOperations(const std::function<std::string()>& action)
+    {
+        restartWith(shimFor(storePaths()));
+        const auto atStart = readTrace(trace()).size();
+        EXPECT_EQ(action(), "");
+        return {atStart, readTrace(trace()).size() - atStart};
+    }
+
+    void breakEveryOperationOf(bool importing, const std::string& how)
+    {
+        const auto action = [&] { return importing ? importCa() : deleteCa(); };
+        if (!importing)
+            import(ca_);
+        const auto [atStart, operations] = countOperations(action);
+        ASSERT_GT(operations, 0u);
+        for (std::size_t n = 1; n <= operations; ++n) {
+            SCOPED_TRACE(how + " at operation " + std::to_string(n) + " of " + std::to_string(operations));
+            restartWith(std::nullopt);
+            if (importing && wholeCa())
+                deleteCa();
+            if (!importing && !wholeCa())
+                import(ca_);
+            auto shim = shimFor(storePaths());
+            shim.breakAt = static_cast<long>(atStart + n);
+            shim.action = how;
+            restartWith(shim);
+            const auto result = action();
+            if (how == "kill") {
+                ASSERT_TRUE(certd_->waitForExit(30s));
+                certd_.reset();
+                manager_.reset();
+                connection_.reset();
+            } else {
+                // A failed call changed nothing; a call that succeeded did all of it.
+                EXPECT_EQ(wholeCa(), importing == (result == "")) << result;
+            }
+            restartWith(std::nullopt);
+            wholeCa();
+        }
+    }
+
+    TestCertificate ca_ = makeCa("Faulty Proxy CA");
+};
+
+TEST_F(StoreFaultTest, ImportKilledAtAnyOperationLeavesTheCaWholeOrAbsent)
+{
+    breakEveryOperationOf(true, "kill");
+}
+
+TEST_F(StoreFaultTest, ImportFailingWithEnospcAtAnyOperationLeavesNoPhantom)
+{
+    breakEveryOperationOf(true, "ENOSPC");
+}
+
+TEST_F(StoreFaultTest, DeleteKilledAtAnyOperationLeavesTheCaWholeOrAbsent)
+{
+    breakEveryOperationOf(false, "kill");
+}
+
+TEST_F(StoreFaultTest, DeleteFailingWithEpermAtAnyOperationNeverTrustsWhatIsUnlisted)
+{
+    breakEveryOperationOf(false, "EPERM");
+}
+
+TEST_F(StoreFaultTest, ImportAndDeleteWriteDurablyInTheRightOrder)
+{
+    restartWith(FaultShim{{caStore()}, trace(), {}, "kill"});
+    EXPECT_EQ(importCa(), "");
+    EXPECT_EQ(deleteCa(), "");
+    const auto operations = readTrace(trace());
+    EXPECT_GE(operations.size(), 6u);
+    EXPECT_THAT(durabilityViolations(operations), IsEmpty());
+}
+
+// ---------------------------------------------------------------- start-up
+
+class StartFaultTest : public FaultInjectionTest {};
+
+TEST_F(StartFaultTest, AnOutputThatCannotBeWrittenAtStartDegradesAndIsRetriedNeverStopsCertd)
+{
+    for (int i = 0; i < 3; ++i)
+        import(makeCa("Start CA " + std::to_string(i)));
+    const std::vector<std::filesystem::path> outputs{state() / "trust", state() / "appliance-ca.pem"};
+    // How many operations a start takes that rewrites every output.
+    restartWith(std::nullopt);
+    manager_.reset();
+    connection_.reset();
+    certd_->stop();
+    certd_.reset();
+    std::filesystem::remove_all(state() / "trust");
+    std::filesystem::remove(state() / "appliance-ca.pem");
+    shim_ = shimFor(outputs);
+    start();
+    const auto operations = readTrace(trace()).size();
+    ASSERT_GT(operations, 5u);
+
+    for (std::size_t n = 1; n <= operations; ++n) {
+        SCOPED_TRACE("ENOSPC at start-up operation " + std::to_string(n));
+        manager_.reset();
+        connection_.reset();
+        certd_->stop();
+        certd_.reset();
+        std::filesystem::remove_all(state() / "trust");
+        std::filesystem::remove(state() / "appliance-ca.pem");
+        auto shim = shimFor(outputs);
+        shim.breakAt = static_cast<long>(n);
+        shim.action = "ENOSPC";
+        shim_ = shim;
+        SignalRecorder signals(bus_);
+        ASSERT_NO_THROW(start()) << "certd did not start with a failing write";
+        EXPECT_EQ(caPaths().size(), 3u);
+        // Degraded or not, it comes back whole: the failure was one write.
+        if (manager_->Degraded()) {
+            EXPECT_FALSE(manager_->Problems().empty());
+            EXPECT_TRUE(signals.waitFor(
+                [](const ReceivedSignal& s) {
+                    return s.member == "PropertiesChanged" && s.path == managerPath &&
+                           s.values.contains("Degraded") && s.values.at("Degraded") == "false";
+                },
+                20s))
+                << "the retry did not recover";
+            EXPECT_FALSE(manager_->Degraded());
+            EXPECT_TRUE(manager_->Problems().empty());
+        }
+        EXPECT_TRUE(std::filesystem::exists(state() / "trust" / "ca-bundle.pem"));
+    }
+}
+
+} // namespace
+} // namespace certd::test
