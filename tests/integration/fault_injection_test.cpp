@@ -338,7 +338,7 @@ TEST_F(StoreFaultTest, ImportAndDeleteWriteDurablyInTheRightOrder)
 
 class StartFaultTest : public FaultInjectionTest {};
 
-TEST_F(StartFaultTest, AnOutputThatCannotBeWrittenAtStartDegradesAndIsRetriedNeverStopsCertd)
+TEST_F(StartFaultTest, AnOutputThatCannotBeWrittenAtStartDegradesAndIsRetriedNeverStopsCertd) // ENOSPC and EPERM
 {
     for (int i = 0; i < 3; ++i)
         import(makeCa("Start CA " + std::to_string(i)));
@@ -356,8 +356,10 @@ TEST_F(StartFaultTest, AnOutputThatCannotBeWrittenAtStartDegradesAndIsRetriedNev
     const auto operations = readTrace(trace()).size();
     ASSERT_GT(operations, 5u);
 
-    for (std::size_t n = 1; n <= operations; ++n) {
-        SCOPED_TRACE("ENOSPC at start-up operation " + std::to_string(n));
+    for (std::size_t step = 0; step < 2 * operations; ++step) {
+        const std::size_t n = step % operations + 1;
+        const std::string error = step < operations ? "ENOSPC" : "EPERM";
+        SCOPED_TRACE(error + " at start-up operation " + std::to_string(n));
         manager_.reset();
         connection_.reset();
         certd_->stop();
@@ -366,7 +368,7 @@ TEST_F(StartFaultTest, AnOutputThatCannotBeWrittenAtStartDegradesAndIsRetriedNev
         std::filesystem::remove(state() / "appliance-ca.pem");
         auto shim = shimFor(outputs);
         shim.breakAt = static_cast<long>(n);
-        shim.action = "ENOSPC";
+        shim.action = error;
         shim_ = shim;
         SignalRecorder signals(bus_);
         ASSERT_NO_THROW(start()) << "certd did not start with a failing write";
