@@ -55,9 +55,18 @@ bool dueForRenewal(std::int64_t notBefore, std::int64_t notAfter, std::int64_t n
 
 AnnouncementLog AnnouncementLog::load(const std::filesystem::path& file)
 {
+    try {
+        return parse(readFile(file, 64 * 1024 * 1024));
+    } catch (const std::exception&) {
+        return {}; // missing
+    }
+}
+
+AnnouncementLog AnnouncementLog::parse(std::string_view text)
+{
     AnnouncementLog log;
     try {
-        const auto document = json::parseText(readFile(file, 64 * 1024 * 1024));
+        const auto document = json::parseText(text);
         if (json::integer<int>(json::member(document, "version")) != stateVersion)
             return log;
         const auto& announced = json::member(document, "announced");

@@ -49,6 +49,8 @@ class AnnouncementLog {
 public:
     // Empty when file is missing or damaged (then announcements may repeat once).
     static AnnouncementLog load(const std::filesystem::path& file);
+    // The same for the file's text.
+    static AnnouncementLog parse(std::string_view text);
 
     // What to announce for this certificate at now, if anything, recording it.
     std::optional<Announcement> check(const std::string& fingerprint, std::int64_t notAfter, std::int64_t now,

@@ -51,8 +51,10 @@ std::string toRecord(const HostCertificate& host)
     return record.dump(2) + "\n";
 }
 
+} // namespace
+
 // Reads back what toRecord wrote, without parsing any certificate.
-HostCertificatePtr fromRecord(const std::string& text)
+HostCertificatePtr parseHostRecord(std::string_view text)
 {
     const Json record = json::parseText(text);
     if (json::integer<int>(json::member(record, "version")) != recordVersion)
@@ -73,6 +75,8 @@ HostCertificatePtr fromRecord(const std::string& text)
         throw Error(ErrorCode::Internal, "no certificate or key in it");
     return host;
 }
+
+namespace {
 
 std::optional<Version> parseRecordName(const std::string& name)
 {
@@ -135,7 +139,7 @@ HostCertificatePtr HostCertificateStore::readRecord(Version version, std::vector
     const auto file = recordFile(version);
     std::string problem;
     try {
-        return fromRecord(readFile(file, 16 * 1024 * 1024));
+        return parseHostRecord(readFile(file, 16 * 1024 * 1024));
     } catch (const std::exception& failure) {
         problem = "The certificate record " + file.string() + " is damaged (" + failure.what() + ")";
     }

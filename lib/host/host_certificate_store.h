@@ -26,6 +26,10 @@
 
 namespace certd {
 
+// A record as the store writes it, read back without parsing any
+// certificate; Error(Internal) saying what is wrong when it is damaged.
+HostCertificatePtr parseHostRecord(std::string_view text);
+
 class HostCertificateStore {
 public:
     // records: the directory of the per-version records (created 0700);

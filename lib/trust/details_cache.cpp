@@ -47,9 +47,18 @@ const CachedCertificate* findCached(const DetailsCache& cache, std::string_view 
 
 DetailsCache readDetailsCache(const std::filesystem::path& file)
 {
+    try {
+        return parseDetailsCache(readFile(file, maxCacheSize));
+    } catch (const std::exception&) {
+        return {}; // missing
+    }
+}
+
+DetailsCache parseDetailsCache(std::string_view bytes)
+{
     DetailsCache cache;
     try {
-        const Json document = json::parseCbor(readFile(file, maxCacheSize));
+        const Json document = json::parseCbor(bytes);
         if (json::integer<int>(json::member(document, "version")) != formatVersion)
             return {};
         const Json& entries = json::member(document, "certificates");

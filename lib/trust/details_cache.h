@@ -33,6 +33,8 @@ const CachedCertificate* findCached(const DetailsCache& cache, std::string_view 
 
 // Empty when the file is missing, damaged or of another format version.
 DetailsCache readDetailsCache(const std::filesystem::path& file);
+// The same for the file's bytes.
+DetailsCache parseDetailsCache(std::string_view bytes);
 
 std::string renderDetailsCache(const std::vector<StoredCaPtr>& certificates);
 
