@@ -3,6 +3,10 @@
 // the connection and the published objects, so they need no locks; workers
 // hand results back with post().
 //
+// Lock order: mutex_ guards only the queue of posted tasks. Tasks are taken
+// out under it and run, and destroyed, without it: a task may hold a D-Bus
+// message, whose destruction takes the connection's lock.
+//
 // Under systemd's WatchdogSec= the loop tells systemd WATCHDOG=1 at half the
 // interval, from the loop itself: a loop stuck in a handler (or a deadlock)
 // stops the pings, and systemd restarts certd.

@@ -7,7 +7,8 @@ packages="
   libsdbus-c++-dev libsdbus-c++-bin libspdlog-dev libsystemd-dev libssl-dev
   libinih-dev libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   dbus systemd openssl ca-certificates util-linux python3
-  faketime postgresql
+  faketime postgresql e2fsprogs
+  clang libclang-rt-14-dev
 "
 missing=""
 for package in $packages; do

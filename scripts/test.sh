@@ -1,12 +1,27 @@
 #!/bin/sh
-# Installs dependencies, builds, runs every test, and ends with the line
-# "N passed, N failed" (individual test cases). Run as root: tests chown
-# files to other groups and call certd as the unprivileged user "nobody".
+# Installs dependencies, builds and runs every test, ending with the line
+# "N passed, N failed" (individual test cases) over all of:
+#   - the unit and integration suite on the normal build (build/),
+#   - the same suite under AddressSanitizer and UBSan (build-sanitized/),
+#   - every fuzz target for FUZZ_SECONDS, 30 by default (build-fuzz/).
+# --quick runs only the first. Run as root: tests chown files to other
+# groups, mount small tmpfs file systems, set chattr +i and call certd as
+# the unprivileged user "nobody".
 set -u
 cd "$(dirname "$0")/.."
 scripts/install-dependencies.sh || exit 1
 scripts/build.sh || exit 1
-meson test -C build --print-errorlogs "$@"
+meson test -C build --print-errorlogs
 status=$?
-python3 scripts/test-summary.py build/meson-logs
+sources=build/meson-logs
+if [ "${1:-}" != "--quick" ]; then
+    echo "== the suite under AddressSanitizer and UndefinedBehaviorSanitizer"
+    scripts/test-sanitized.sh >build-sanitized.log 2>&1 || { status=1; tail -200 build-sanitized.log; }
+    grep -E '^ *[0-9]+/[0-9]+ ' build-sanitized.log || true
+    sources="$sources build-sanitized/meson-logs"
+    echo "== fuzzing"
+    scripts/fuzz.sh || status=1
+    sources="$sources build-fuzz/results.txt"
+fi
+python3 scripts/test-summary.py $sources
 exit $status

@@ -5,6 +5,10 @@
 // more than a second under a steady stream), then writes the newest state
 // once. Importing one CA therefore never pays for the whole store, and a
 // burst of imports costs a handful of rewrites.
+//
+// Lock order: mutex_ guards the generation counters only. Rendering,
+// writing and the listener all run with it released (the render callback
+// takes the store's own mutex, the listener the event loop's).
 #pragma once
 
 #include "base/atomic_file.h"

@@ -1,7 +1,7 @@
 // The CA trust store as a whole: the store directory (source of truth), the
 // in-memory index, and the two trust outputs derived from it. Mutations come
 // from one thread (the daemon's bus thread); the bundle writer thread only
-// takes snapshots, under mutex_.
+// takes snapshots, under mutex_, which is never held while calling out.
 #pragma once
 
 #include "base/bytes.h"
