@@ -163,7 +163,7 @@ std::vector<Row> readRows(const Pools& pools)
     const auto path = running.manager->ImportCACertificate(test::bytesOf(pools.imported.at(900)));
     auto object = peerProxy(*running.connection, path);
     const double property = medianMs(1000, [&] {
-        object->getProperty("CommonName").onInterface("org.certd.Certd1.CACertificate");
+        object->getProperty("CommonName").onInterface(bus::caInterface);
     });
     return {{"GetManagedObjects, median, 1000 stored", getManaged, "ms", "Peer.Ping round trip", ping,
              "< 50 ms", getManaged < 50},

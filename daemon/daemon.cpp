@@ -78,8 +78,9 @@ public:
         cas_.publishStored();
         applyHostHealth(hosts_.start());
         hostObjects_.publish();
-        manager_ = std::make_unique<ManagerObject>(connection, store_, cas_, hosts_, degradation_,
-                                                   [this] { return checkExpiry(); }, authorizer_);
+        manager_ = std::make_unique<ManagerObject>(
+            connection, store_, cas_, hosts_, degradation_, [this] { return checkExpiry(); },
+            [this](unsigned days) { return toReport(checker_.expiring(unixNow(), days)); }, authorizer_);
         hostnameWatcher_ = std::make_unique<HostnameWatcher>(loop_, [this](const std::string&) {
             hostObjects_.hostnameChanged();
         });
@@ -189,8 +190,13 @@ private:
             spdlog::error("{}", result.problem);
         for (const auto& announced : result.announcements)
             announce(announced);
+        return toReport(result.report);
+    }
+
+    static ManagerObject::ExpiryReport toReport(const std::vector<ExpiryChecker::Expiring>& entries)
+    {
         ManagerObject::ExpiryReport report;
-        for (const auto& entry : result.report)
+        for (const auto& entry : entries)
             report.emplace_back(sdbus::ObjectPath(objectOf(entry.certificate)),
                                 entry.certificate.kind == WatchedCertificate::Kind::Ca ? "ca" : "host",
                                 entry.certificate.commonName, entry.certificate.notAfter, entry.daysLeft);

@@ -18,13 +18,14 @@ namespace certd {
 
 ManagerObject::ManagerObject(sdbus::IConnection& connection, TrustStore& store, CaObjects& cas,
                              const HostCertificates& hosts, const Degradation& degradation, ExpiryCheck checkExpiry,
-                             const Authorizer& authorizer)
+                             ExpiryList listExpiring, const Authorizer& authorizer)
     : AdaptorInterfaces(connection, bus::managerPath)
     , store_(store)
     , cas_(cas)
     , hosts_(hosts)
     , degradation_(degradation)
     , checkExpiry_(std::move(checkExpiry))
+    , listExpiring_(std::move(listExpiring))
     , authorizer_(authorizer)
 {
     registerAdaptor();
@@ -76,6 +77,11 @@ ManagerObject::ExpiryReport ManagerObject::CheckExpiry()
         authorizer_.requireAdministrator(currentCall(), "check certificates for expiry");
         return checkExpiry_();
     });
+}
+
+ManagerObject::ExpiryReport ManagerObject::ListExpiring(const uint32_t& days)
+{
+    return translateErrors([&] { return listExpiring_(days); });
 }
 
 std::vector<uint8_t> ManagerObject::ExportApplianceCA(const std::string& format)

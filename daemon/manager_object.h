@@ -22,9 +22,11 @@ public:
     using ExpiryReport = std::vector<sdbus::Struct<sdbus::ObjectPath, std::string, std::string, int64_t, int32_t>>;
     // Runs the expiry check (announcing and renewing as it goes).
     using ExpiryCheck = std::function<ExpiryReport()>;
+    using ExpiryList = std::function<ExpiryReport(unsigned days)>;
 
     ManagerObject(sdbus::IConnection& connection, TrustStore& store, CaObjects& cas, const HostCertificates& hosts,
-                  const Degradation& degradation, ExpiryCheck checkExpiry, const Authorizer& authorizer);
+                  const Degradation& degradation, ExpiryCheck checkExpiry, ExpiryList listExpiring,
+                  const Authorizer& authorizer);
     ~ManagerObject();
 
     // Degradation changed: emits PropertiesChanged for Degraded and Problems.
@@ -35,6 +37,7 @@ private:
     sdbus::ObjectPath ImportCACertificate(const std::vector<uint8_t>& data) override;
     uint32_t Reload() override;
     ExpiryReport CheckExpiry() override;
+    ExpiryReport ListExpiring(const uint32_t& days) override;
     std::vector<uint8_t> ExportApplianceCA(const std::string& format) override;
 
     std::string TrustDirectory() override;
@@ -50,6 +53,7 @@ private:
     const HostCertificates& hosts_;
     const Degradation& degradation_;
     ExpiryCheck checkExpiry_;
+    ExpiryList listExpiring_;
     const Authorizer& authorizer_;
 };
 

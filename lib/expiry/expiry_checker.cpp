@@ -1,5 +1,7 @@
 #include "expiry/expiry_checker.h"
 
+#include <algorithm>
+
 namespace certd {
 
 ExpiryChecker::ExpiryChecker(ExpiryPolicy policy, std::filesystem::path stateFile, Sources sources)
@@ -8,6 +10,20 @@ ExpiryChecker::ExpiryChecker(ExpiryPolicy policy, std::filesystem::path stateFil
     , sources_(std::move(sources))
     , log_(AnnouncementLog::load(stateFile_))
 {
+}
+
+std::vector<ExpiryChecker::Expiring> ExpiryChecker::expiring(std::int64_t now, unsigned days) const
+{
+    if (days == 0)
+        for (const unsigned threshold : policy_.warnDays)
+            days = std::max(days, threshold);
+    std::vector<Expiring> found;
+    for (const auto& certificate : sources_.certificates())
+        if (certificate.notAfter - now <= static_cast<std::int64_t>(days) * secondsPerDay)
+            found.push_back({certificate, daysLeft(certificate.notAfter, now)});
+    std::sort(found.begin(), found.end(),
+              [](const Expiring& a, const Expiring& b) { return a.certificate.notAfter < b.certificate.notAfter; });
+    return found;
 }
 
 ExpiryChecker::Result ExpiryChecker::check(std::int64_t now)

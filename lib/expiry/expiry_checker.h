@@ -56,6 +56,10 @@ public:
 
     Result check(std::int64_t now);
 
+    // Read-only: every certificate expired or expiring within days (0: the
+    // widest WarnDays= window), soonest first. Announces and renews nothing.
+    std::vector<Expiring> expiring(std::int64_t now, unsigned days) const;
+
 private:
     ExpiryPolicy policy_;
     std::filesystem::path stateFile_;

@@ -12,8 +12,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr const char* managerInterface = "org.certd.Certd1.Manager";
-constexpr const char* caInterface = "org.certd.Certd1.CACertificate";
+using bus::managerInterface;
+using bus::caInterface;
 
 // busctl's byte-array form: ay <count> <byte> <byte> ..., or for several
 // arrays ayay <count> <byte>... <count> <byte>...
@@ -140,7 +140,7 @@ TEST_F(BusctlTest, RefusalsCarryTheReason)
     EXPECT_NE(result.exitCode, 0);
     EXPECT_THAT(result.err, HasSubstr("expired on"));
 
-    EXPECT_EQ(errorNameViaDbusSend(managerPath, "org.certd.Certd1.Manager.ImportCACertificate",
+    EXPECT_EQ(errorNameViaDbusSend(managerPath, std::string(bus::managerInterface) + ".ImportCACertificate",
                                    {dbusSendBytes(pem)}, false),
               "org.certd.Certd1.Error.Expired");
 }
@@ -160,9 +160,9 @@ TEST_F(BusctlTest, UnprivilegedUsersMayReadButNotChange)
     EXPECT_THAT(refusedImport.err, HasSubstr("Only root may import CA certificates; the caller runs as uid 65534"));
     EXPECT_NE(call(path, caInterface, "Delete", {}, true).exitCode, 0);
     EXPECT_NE(call(managerPath, managerInterface, "Reload", {}, true).exitCode, 0);
-    EXPECT_EQ(errorNameViaDbusSend(path, "org.certd.Certd1.CACertificate.Delete", {}, true),
+    EXPECT_EQ(errorNameViaDbusSend(path, std::string(bus::caInterface) + ".Delete", {}, true),
               "org.certd.Certd1.Error.AccessDenied");
-    EXPECT_EQ(errorNameViaDbusSend(managerPath, "org.certd.Certd1.Manager.Reload", {}, true),
+    EXPECT_EQ(errorNameViaDbusSend(managerPath, std::string(bus::managerInterface) + ".Reload", {}, true),
               "org.certd.Certd1.Error.AccessDenied");
     EXPECT_EQ(caPaths(), std::vector<std::string>{path});
 }
@@ -184,8 +184,8 @@ TEST_F(BusctlTest, OnlyRootMayOwnTheName)
     EXPECT_THAT(root.out, HasSubstr("uint32 3")); // DBUS_REQUEST_NAME_REPLY_EXISTS
 }
 
-constexpr const char* hostInterface = "org.certd.Certd1.HostCertificate";
-constexpr const char* httpsPath = "/org/certd/Certd1/host/https";
+using bus::hostInterface;
+const std::string httpsPath = bus::hostObjectPath("https");
 
 TEST_F(BusctlTest, HostCertificateWorkflow)
 {
@@ -219,7 +219,7 @@ TEST_F(BusctlTest, HostCertificateWorkflow)
     EXPECT_THAT(generate.err, HasSubstr("Only root may generate host certificates"));
     const auto upload = call(httpsPath, hostInterface, "Upload", uploadArguments, true);
     EXPECT_THAT(upload.err, HasSubstr("Only root may upload host certificates"));
-    EXPECT_EQ(errorNameViaDbusSend(httpsPath, "org.certd.Certd1.HostCertificate.Upload",
+    EXPECT_EQ(errorNameViaDbusSend(httpsPath, std::string(bus::hostInterface) + ".Upload",
                                    {dbusSendBytes(leaf.pem()), dbusSendBytes(leaf.keyPem())}, true),
               "org.certd.Certd1.Error.AccessDenied");
     EXPECT_EQ(busctl({"get-property", certdName, httpsPath, hostInterface, "Origin"}).out, "s \"uploaded\"\n");

@@ -17,7 +17,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
 
-constexpr const char* caInterface = "org.certd.Certd1.CACertificate";
+using bus::caInterface;
 const std::vector<std::string> caPropertyNames = {
     "CommonName", "Subject",  "Issuer",  "IssuerCommonName", "SerialNumber",       "NotBefore",
     "NotAfter",   "Fingerprint", "SelfSigned", "KeyType", "SignatureAlgorithm", "PathLength",

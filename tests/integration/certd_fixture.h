@@ -49,7 +49,7 @@ protected:
     std::filesystem::path caStore() const { return state() / "ca"; }
 
     std::unique_ptr<CaProxy> caObject(const std::string& path) { return std::make_unique<CaProxy>(*connection_, path); }
-    static std::string caPath(const TestCertificate& cert) { return "/org/certd/Certd1/ca/" + cert.fingerprint(); }
+    static std::string caPath(const TestCertificate& cert) { return bus::caObjectPath(cert.fingerprint()); }
 
     std::string import(const TestCertificate& cert) { return manager_->ImportCACertificate(bytesOf(cert.pem())); }
 
@@ -58,7 +58,7 @@ protected:
     {
         std::vector<std::string> paths;
         for (const auto& [path, interfaces] : manager_->GetManagedObjects())
-            if (interfaces.contains("org.certd.Certd1.CACertificate"))
+            if (interfaces.contains(bus::caInterface))
                 paths.push_back(path);
         return paths;
     }

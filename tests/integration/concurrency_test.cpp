@@ -42,10 +42,10 @@ TEST_F(ConcurrencyTest, EveryCallIsAnsweredWhileManyClientsChangeHostCertificate
         threads.emplace_back([&, client] {
             auto connection = bus_.connect();
             const std::string service = client % 2 ? "https" : "postgresql";
-            auto proxy = sdbus::createProxy(*connection, certdName, "/org/certd/Certd1/host/" + service);
+            auto proxy = sdbus::createProxy(*connection, certdName, bus::hostObjectPath(service));
             for (int i = 0; outcome.answered < enough && std::chrono::steady_clock::now() < deadline; ++i) {
                 try {
-                    auto call = proxy->createMethodCall("org.certd.Certd1.HostCertificate",
+                    auto call = proxy->createMethodCall(bus::hostInterface,
                                                         (i + client) % 2 ? "Upload" : "Generate");
                     if ((i + client) % 2)
                         call << certificate << key;
@@ -96,9 +96,9 @@ TEST_F(WatchdogTest, TheLoopPingsSystemdAtHalfTheIntervalAlsoWhileAKeyIsGenerate
 
     // The worker's slow job does not stop the loop.
     auto generating = bus_.connect();
-    auto https = sdbus::createProxy(*generating, certdName, "/org/certd/Certd1/host/https");
+    auto https = sdbus::createProxy(*generating, certdName, bus::hostObjectPath("https"));
     auto generation = std::async(std::launch::async, [&] {
-        auto call = https->createMethodCall("org.certd.Certd1.HostCertificate", "Generate");
+        auto call = https->createMethodCall(bus::hostInterface, "Generate");
         call << std::map<std::string, sdbus::Variant>{{"KeyType", sdbus::Variant(std::string("rsa-4096"))}};
         // RSA-4096 takes seconds, more on a loaded machine: wait generously.
         https->callMethod(call, std::chrono::microseconds(120s).count());

@@ -178,6 +178,26 @@ TEST_F(ExpiryTest, MovingForwardInTimeAnnouncesTheNextThresholdsAndRenews)
         EXPECT_THAT(line, ::testing::Not(HasSubstr(httpsName))) << line;
 }
 
+TEST_F(ExpiryTest, ListExpiringIsReadOnlyAndOpenToEveryone)
+{
+    SignalRecorder signals(bus_);
+    // The widest window (30 days) by default, soonest first, as an unprivileged user.
+    const auto listed = runCommand({"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "busctl",
+                                    "--address=" + bus_.address(), "--json=short", "call", certdName, managerPath,
+                                    bus::managerInterface, "ListExpiring", "u", "0"});
+    ASSERT_EQ(listed.exitCode, 0) << listed.err;
+    EXPECT_THAT(listed.out, HasSubstr("Expired CA"));
+    EXPECT_THAT(listed.out, HasSubstr("CA expiring in 20 days"));
+    EXPECT_THAT(listed.out, ::testing::Not(HasSubstr("50 days")));
+    EXPECT_LT(listed.out.find("Expired CA"), listed.out.find("in 20 days"));
+    EXPECT_THAT(summarize(manager_->ListExpiring(60)),
+                ElementsAre("ca CA expiring in 20 days 20", "ca CA expiring in 50 days 50", "ca Expired CA -11"));
+    // Nothing announced, nothing remembered: CheckExpiry still announces.
+    EXPECT_EQ(signals.count("CertificateExpiring") + signals.count("CertificateExpired"), 0u);
+    manager_->CheckExpiry();
+    EXPECT_TRUE(signals.waitFor("CertificateExpired"));
+}
+
 class UploadedExpiryTest : public ExpiryTest {};
 
 TEST_F(UploadedExpiryTest, AnUploadedCertificateIsAnnouncedNeverReplaced)
@@ -214,7 +234,7 @@ TEST_F(ExpiryTest, CheckExpiryIsForAdministratorsOnly)
 {
     const auto asNobody = runCommand({"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "busctl",
                                       "--address=" + bus_.address(), "call", certdName, managerPath,
-                                      "org.certd.Certd1.Manager", "CheckExpiry"});
+                                      bus::managerInterface, "CheckExpiry"});
     EXPECT_NE(asNobody.exitCode, 0);
     EXPECT_THAT(asNobody.err, HasSubstr("Only root may check certificates for expiry"));
 }

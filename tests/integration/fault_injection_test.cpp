@@ -118,13 +118,13 @@ protected:
     std::string change(bool upload)
     {
         if (!upload)
-            return callDying("/org/certd/Certd1/host/https", "org.certd.Certd1.HostCertificate", "Generate",
+            return callDying(bus::hostObjectPath("https"), bus::hostInterface, "Generate",
                              [](sdbus::MethodCall& call) { call << std::map<std::string, sdbus::Variant>{}; });
         // A new certificate every time, so that before and after always differ.
         const auto leaf = makeCertificate(serverSpec("fault.example.com", root_));
         const auto certificate = bytesOf(leaf.pem());
         const auto key = bytesOf(leaf.keyPem());
-        return callDying("/org/certd/Certd1/host/https", "org.certd.Certd1.HostCertificate", "Upload",
+        return callDying(bus::hostObjectPath("https"), bus::hostInterface, "Upload",
                          [&](sdbus::MethodCall& call) { call << certificate << key; });
     }
 
@@ -232,9 +232,9 @@ class StoreFaultTest : public FaultInjectionTest {
 protected:
     std::vector<std::filesystem::path> storePaths() const { return {caStore(), state() / "trust" / "certs"}; }
 
-    std::string importCa() { return callDying(managerPath, "org.certd.Certd1.Manager", "ImportCACertificate",
+    std::string importCa() { return callDying(managerPath, bus::managerInterface, "ImportCACertificate",
                                               [this](sdbus::MethodCall& call) { call << bytesOf(ca_.pem()); }); }
-    std::string deleteCa() { return callDying(caPath(ca_), "org.certd.Certd1.CACertificate", "Delete",
+    std::string deleteCa() { return callDying(caPath(ca_), bus::caInterface, "Delete",
                                               [](sdbus::MethodCall&) {}); }
 
     // Whether the CA is stored, trusted and published; fails the test when only some of that is true.

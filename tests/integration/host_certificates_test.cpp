@@ -23,7 +23,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr const char* hostInterface = "org.certd.Certd1.HostCertificate";
+using bus::hostInterface;
 
 std::string expectedFirstHostname()
 {
@@ -105,8 +105,8 @@ TEST_F(HostCertificatesTest, FirstStartGivesEveryServiceACertificateForTheHostna
         EXPECT_EQ(verify.exitCode, 0) << verify.out << verify.err;
     }
     const auto objects = manager_->GetManagedObjects();
-    EXPECT_TRUE(objects.at(sdbus::ObjectPath("/org/certd/Certd1/host/https")).contains(hostInterface));
-    EXPECT_TRUE(objects.at(sdbus::ObjectPath("/org/certd/Certd1/host/postgresql")).contains(hostInterface));
+    EXPECT_TRUE(objects.at(sdbus::ObjectPath(bus::hostObjectPath("https"))).contains(hostInterface));
+    EXPECT_TRUE(objects.at(sdbus::ObjectPath(bus::hostObjectPath("postgresql"))).contains(hostInterface));
 }
 
 TEST_F(HostCertificatesTest, ApplianceCaIsAPathLengthZeroCaAndExportsAsPemAndDer)
@@ -143,7 +143,7 @@ TEST_F(HostCertificatesTest, GenerateReplacesTheCertificateAndAnnouncesExactlyWh
     EXPECT_FALSE(https->HostnameMatches() && currentHostname() != "probe.example.com");
 
     const auto changed = signals.waitFor([](const auto& s) {
-        return s.member == "PropertiesChanged" && s.path == "/org/certd/Certd1/host/https";
+        return s.member == "PropertiesChanged" && s.path == bus::hostObjectPath("https");
     });
     ASSERT_TRUE(changed);
     EXPECT_EQ(changed->arguments.at(0), hostInterface);
@@ -155,7 +155,7 @@ TEST_F(HostCertificatesTest, GenerateReplacesTheCertificateAndAnnouncesExactlyWh
     EXPECT_THAT(changed->arguments, Not(Contains("Service")));
     const auto announced = signals.waitFor("HostCertificateChanged");
     ASSERT_TRUE(announced);
-    EXPECT_THAT(announced->arguments, ElementsAre("https", "/org/certd/Certd1/host/https"));
+    EXPECT_THAT(announced->arguments, ElementsAre("https", bus::hostObjectPath("https")));
 
     const auto onDisk = readFirstCertificate(bytesOf(readTextFile(https->CertificatePath())));
     EXPECT_EQ(sha256Fingerprint(*onDisk.certificate), https->Fingerprint());
@@ -500,7 +500,7 @@ TEST_F(HostnameChangeTest, HostnameMatchesFollowsTheSystemsHostName)
 
     rename("appliance-two.example");
     const auto changed = signals.waitFor([](const auto& s) {
-        return s.member == "PropertiesChanged" && s.path == "/org/certd/Certd1/host/https" &&
+        return s.member == "PropertiesChanged" && s.path == bus::hostObjectPath("https") &&
                s.arguments.size() == 2 && s.arguments[1] == "HostnameMatches";
     });
     ASSERT_TRUE(changed) << certd_->log();

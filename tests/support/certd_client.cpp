@@ -25,7 +25,7 @@ CaProxy::~CaProxy()
 }
 
 HostProxy::HostProxy(sdbus::IConnection& connection, const std::string& service)
-    : ProxyInterfaces(connection, certdName, "/org/certd/Certd1/host/" + service)
+    : ProxyInterfaces(connection, certdName, bus::hostObjectPath(service))
 {
     registerProxy();
 }

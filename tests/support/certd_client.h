@@ -2,6 +2,7 @@
 // recorder on a connection of its own for the signals certd emits.
 #pragma once
 
+#include "bus_names.h"
 #include "org.certd.Certd1.CACertificate-proxy.h"
 #include "org.certd.Certd1.HostCertificate-proxy.h"
 #include "org.certd.Certd1.Manager-proxy.h"
@@ -13,8 +14,8 @@
 
 namespace certd::test {
 
-inline constexpr const char* certdName = "org.certd.Certd1";
-inline constexpr const char* managerPath = "/org/certd/Certd1";
+inline constexpr const char* certdName = bus::serviceName;
+inline constexpr const char* managerPath = bus::managerPath;
 
 class ManagerProxy final
     : public sdbus::ProxyInterfaces<org::certd::Certd1::Manager_proxy, sdbus::ObjectManager_proxy,

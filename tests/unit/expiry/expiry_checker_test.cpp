@@ -109,6 +109,22 @@ TEST_F(ExpiryCheckerTest, CaCertificatesAreNeverRenewed)
     EXPECT_THAT(asked, IsEmpty());
 }
 
+TEST_F(ExpiryCheckerTest, ListingWhatExpiresAnnouncesAndRenewsNothing)
+{
+    certificates = {ca("later", 40), host("https", 3), ca("gone", -1), ca("month", 25)};
+    const auto checker = this->checker();
+    const auto within = checker.expiring(now, 0); // the widest window: 30 days
+    ASSERT_EQ(within.size(), 3u);
+    EXPECT_EQ(within[0].certificate.fingerprint, "gone");
+    EXPECT_EQ(within[0].daysLeft, -1);
+    EXPECT_EQ(within[1].certificate.service, "https");
+    EXPECT_EQ(within[2].certificate.fingerprint, "month");
+    EXPECT_EQ(checker.expiring(now, 60).size(), 4u);
+    EXPECT_EQ(checker.expiring(now, 1).size(), 1u);
+    EXPECT_THAT(asked, IsEmpty());
+    EXPECT_FALSE(std::filesystem::exists(dir / "announced.json"));
+}
+
 TEST_F(ExpiryCheckerTest, AnUnsavedRecordIsAProblemNotAFailure)
 {
     certificates = {ca("soon", 20)};

@@ -1,5 +1,6 @@
 // The names certd is reached by. One versioned name for bus, path and
-// interface prefix, like org.freedesktop.hostname1. The tests use these too.
+// interface prefix, like org.freedesktop.hostname1. Everything that talks to
+// certd (tests, benchmark, clients) uses these too.
 #pragma once
 
 #include <string>
