@@ -15,8 +15,11 @@ namespace certd {
 // org.certd.Certd1.Error.<code> carrying message.
 sdbus::Error busError(ErrorCode code, const std::string& message);
 
-// Rethrows the current exception as a named D-Bus error: certd::Error keeps
-// its code, anything unexpected becomes Internal (and is logged).
+// failure as a named D-Bus error: certd::Error keeps its code, anything
+// unexpected becomes Internal (and is logged).
+sdbus::Error toBusError(std::exception_ptr failure);
+
+// Throws toBusError(failure).
 [[noreturn]] void rethrowAsBusError(std::exception_ptr failure);
 
 template <typename Handler>

@@ -23,12 +23,11 @@ CaCertificateObject::~CaCertificateObject()
     unregisterAdaptor();
 }
 
-void CaCertificateObject::Delete()
+void CaCertificateObject::Delete(sdbus::Result<>&& result)
 {
     translateErrors([&] {
-        authorizer_.requireAdministrator(*getObject().getCurrentlyProcessedMessage(),
-                                         "delete CA certificates");
-        deleteAction_(stored_->fingerprint());
+        authorizer_.requireAdministrator(*getObject().getCurrentlyProcessedMessage(), "delete CA certificates");
+        deleteAction_(stored_->fingerprint(), std::move(result));
     });
 }
 

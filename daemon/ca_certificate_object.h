@@ -15,14 +15,14 @@ class Authorizer;
 class CaCertificateObject final
     : public sdbus::AdaptorInterfaces<org::certd::Certd1::CACertificate_adaptor, sdbus::ManagedObject_adaptor> {
 public:
-    using DeleteAction = std::function<void(const std::string& fingerprint)>;
+    using DeleteAction = std::function<void(const std::string& fingerprint, sdbus::Result<>&& reply)>;
 
     CaCertificateObject(sdbus::IConnection& connection, StoredCaPtr stored, const Authorizer& authorizer,
                         DeleteAction deleteAction);
     ~CaCertificateObject();
 
 private:
-    void Delete() override;
+    void Delete(sdbus::Result<>&& result) override;
     std::vector<uint8_t> Export(const std::string& format) override;
 
     CERTD_CERTIFICATE_PROPERTY_GETTERS

@@ -1,6 +1,7 @@
 #include "ca_objects.h"
 
 #include "base/error.h"
+#include "bus_errors.h"
 #include "bus_names.h"
 #include "event_loop.h"
 
@@ -27,35 +28,61 @@ void CaObjects::publishStored()
     spdlog::debug("Objects published");
 }
 
-std::string CaObjects::import(const CaInspection& inspection)
+void CaObjects::import(CaInspection inspection, sdbus::Result<sdbus::ObjectPath>&& reply)
 {
-    StoredCaPtr stored;
-    try {
-        stored = store_.import(inspection);
-    } catch (const Error& error) {
-        if (error.code() != ErrorCode::AlreadyExists)
-            throw;
-        throw Error(ErrorCode::AlreadyExists,
-                    std::string(error.what()) + "; its object is " + bus::caObjectPath(inspection.details.fingerprint));
-    }
-    spdlog::info("Imported CA certificate \"{}\" ({})", stored->details.commonName,
-                 stored->fingerprint());
-    publish(stored, true);
-    return bus::caObjectPath(stored->fingerprint());
+    const auto ticket = importReplies_.add(std::move(reply));
+    const auto fingerprint = inspection.details.fingerprint;
+    store_.queueImport(std::make_shared<const CaInspection>(std::move(inspection)),
+                       [this, ticket, fingerprint](const TrustStore::Outcome& outcome) {
+                           auto reply = importReplies_.take(ticket);
+                           try {
+                               if (outcome.failure)
+                                   std::rethrow_exception(outcome.failure);
+                           } catch (const Error& error) {
+                               // The existing object, by its path: what the caller can use.
+                               if (error.code() != ErrorCode::AlreadyExists)
+                                   return reply->returnError(toBusError(std::current_exception()));
+                               return reply->returnError(busError(
+                                   ErrorCode::AlreadyExists,
+                                   std::string(error.what()) + "; its object is " + bus::caObjectPath(fingerprint)));
+                           } catch (...) {
+                               return reply->returnError(toBusError(std::current_exception()));
+                           }
+                           spdlog::info("Imported CA certificate \"{}\" ({})", outcome.stored->details.commonName,
+                                        fingerprint);
+                           publish(outcome.stored, true);
+                           reply->returnResults(sdbus::ObjectPath(bus::caObjectPath(fingerprint)));
+                       });
 }
 
-void CaObjects::remove(const std::string& fingerprint)
+void CaObjects::remove(const std::string& fingerprint, sdbus::Result<>&& reply)
 {
-    const StoredCaPtr stored = store_.find(fingerprint);
-    store_.remove(fingerprint);
-    spdlog::info("Deleted CA certificate \"{}\" ({})", stored->details.commonName, fingerprint);
-    retract(fingerprint);
+    const auto ticket = removeReplies_.add(std::move(reply));
+    store_.queueRemove(fingerprint, [this, ticket, fingerprint](const TrustStore::Outcome& outcome) {
+        auto reply = removeReplies_.take(ticket);
+        if (outcome.failure)
+            return reply->returnError(toBusError(outcome.failure));
+        spdlog::info("Deleted CA certificate \"{}\" ({})", outcome.stored->details.commonName, fingerprint);
+        retract(fingerprint);
+        reply->returnResults();
+    });
 }
 
-std::uint32_t CaObjects::reload()
+void CaObjects::reload(sdbus::Result<uint32_t>&& reply, std::function<void()> afterwards)
 {
-    apply(store_.load(), true);
-    return static_cast<std::uint32_t>(store_.size());
+    const auto ticket = reloadReplies_.add(std::move(reply));
+    store_.queueReload([this, ticket, afterwards = std::move(afterwards)](const TrustStoreChanges& changes) {
+        auto reply = reloadReplies_.take(ticket);
+        apply(changes, true);
+        afterwards();
+        reply->returnResults(static_cast<uint32_t>(store_.size()));
+    });
+}
+
+void CaObjects::repairOutputs()
+{
+    store_.queueRepair(
+        [this](const TrustStore::Repair& repair) { outputState_("trust directory", repair.trustDirectoryProblem); });
 }
 
 void CaObjects::apply(const TrustStoreChanges& changes, bool announce)
@@ -75,7 +102,8 @@ void CaObjects::apply(const TrustStoreChanges& changes, bool announce)
 void CaObjects::publish(const StoredCaPtr& stored, bool announce)
 {
     auto object = std::make_unique<CaCertificateObject>(
-        connection_, stored, authorizer_, [this](const std::string& fingerprint) { remove(fingerprint); });
+        connection_, stored, authorizer_,
+        [this](const std::string& fingerprint, sdbus::Result<>&& reply) { remove(fingerprint, std::move(reply)); });
     // The object is complete before anyone hears of it.
     if (announce)
         object->emitInterfacesAddedSignal();

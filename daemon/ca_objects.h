@@ -1,10 +1,13 @@
 // The published CA objects, kept in step with the trust store: every change
 // to the store goes through here, so the objects on the bus (and
 // InterfacesAdded/Removed) always match what is stored. It only translates:
-// the rules are lib/trust's.
+// the rules are lib/trust's, and the changes run on the store's worker, so
+// the bus is never held by file work. A call's reply waits here (by ticket)
+// until its change is done.
 #pragma once
 
 #include "ca_certificate_object.h"
+#include "pending_replies.h"
 #include "trust/trust_store.h"
 
 #include <functional>
@@ -29,11 +32,13 @@ public:
     // nobody can be listening yet.
     void publishStored();
 
-    // The new object's path. AlreadyExists names the existing object.
-    std::string import(const CaInspection& inspection);
-    void remove(const std::string& fingerprint);
-    // Returns how many CAs are stored afterwards.
-    std::uint32_t reload();
+    // Replies with the new object's path; AlreadyExists names the existing object.
+    void import(CaInspection inspection, sdbus::Result<sdbus::ObjectPath>&& reply);
+    void remove(const std::string& fingerprint, sdbus::Result<>&& reply);
+    // Replies with how many CAs are stored afterwards, after afterwards ran.
+    void reload(sdbus::Result<uint32_t>&& reply, std::function<void()> afterwards);
+    // Tries the trust outputs again; the state is reported to OutputState.
+    void repairOutputs();
 
 private:
     void apply(const TrustStoreChanges& changes, bool announce);
@@ -46,6 +51,9 @@ private:
     const Authorizer& authorizer_;
     OutputState outputState_;
     std::map<std::string, std::unique_ptr<CaCertificateObject>> objects_;
+    PendingReplies<sdbus::ObjectPath> importReplies_;
+    PendingReplies<> removeReplies_;
+    PendingReplies<uint32_t> reloadReplies_;
 };
 
 } // namespace certd

@@ -59,7 +59,8 @@ public:
         , authorizer_(config.access.adminGroup, config.access.adminGroupId)
         , reloader_(connection)
         , store_(TrustStorePaths::in(layout),
-                 [this](std::size_t count, const std::string& error) { onBundleWritten(count, error); })
+                 [this](std::size_t count, const std::string& error) { onBundleWritten(count, error); },
+                 [this](std::function<void()> task) { loop_.post(std::move(task)); })
         , cas_(connection, store_, loop_, authorizer_,
                [this](const std::string& subject, const std::string& problem) { outputState(subject, problem); })
         , hosts_({layout, config.applianceCa, config.services}, [this](std::function<void()> task) { loop_.post(std::move(task)); },
@@ -153,7 +154,7 @@ private:
     void retry()
     {
         if (degradation_.has("trust directory") || degradation_.has("trust bundle"))
-            outputState("trust directory", store_.repairOutputs().trustDirectoryProblem);
+            cas_.repairOutputs();
         if (degradation_.has(applianceCaSubject) || degradation_.has("https") || degradation_.has("postgresql"))
             hosts_.retry([this](const HostHealth& health) { applyHostHealth(health); });
     }

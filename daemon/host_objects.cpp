@@ -55,10 +55,8 @@ void HostObjects::hostnameChanged()
 
 HostCertificates::Completion HostObjects::completionFor(std::optional<sdbus::Result<>> reply)
 {
-    const std::uint64_t ticket = nextTicket_++;
-    if (reply)
-        pendingReplies_.emplace(ticket, std::move(*reply));
-    // The completion carries the ticket, never the reply (see the header).
+    // The completion carries the ticket, never the reply (see PendingReplies).
+    const std::uint64_t ticket = reply ? replies_.add(std::move(*reply)) : 0;
     return [this, ticket](const HostChange& change) { finished(change, ticket); };
 }
 
@@ -87,21 +85,14 @@ HostCertificates::Renewal HostObjects::renew(const std::string& service)
 
 void HostObjects::finished(const HostChange& change, std::uint64_t ticket)
 {
-    std::optional<sdbus::Result<>> reply;
-    if (const auto found = pendingReplies_.find(ticket); found != pendingReplies_.end()) {
-        reply.emplace(std::move(found->second));
-        pendingReplies_.erase(found);
-    }
+    auto reply = replies_.take(ticket);
     for (const auto& warning : change.warnings)
         spdlog::warn("{}", warning);
     if (!change.host) {
-        try {
-            rethrowAsBusError(change.failure);
-        } catch (const sdbus::Error& error) {
-            spdlog::error("Could not {} the {} certificate: {}", verbOf(change.kind), change.service, error.getMessage());
-            if (reply)
-                reply->returnError(error);
-        }
+        const auto error = toBusError(change.failure);
+        spdlog::error("Could not {} the {} certificate: {}", verbOf(change.kind), change.service, error.getMessage());
+        if (reply)
+            reply->returnError(error);
         return;
     }
     const auto& details = change.host->details;

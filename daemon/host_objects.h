@@ -9,6 +9,7 @@
 
 #include "host/host_certificates.h"
 #include "host_certificate_object.h"
+#include "pending_replies.h"
 
 #include <cstdint>
 #include <functional>
@@ -51,8 +52,7 @@ private:
     UnitReloader& reloader_;
     ChangeListener listener_;
     std::map<std::string, std::unique_ptr<HostCertificateObject>> objects_;
-    std::map<std::uint64_t, sdbus::Result<>> pendingReplies_;
-    std::uint64_t nextTicket_ = 1;
+    PendingReplies<> replies_;
 };
 
 } // namespace certd

@@ -52,22 +52,20 @@ std::map<std::string, sdbus::Variant> ManagerObject::InspectCACertificate(const 
     });
 }
 
-sdbus::ObjectPath ManagerObject::ImportCACertificate(const std::vector<uint8_t>& data)
+void ManagerObject::ImportCACertificate(sdbus::Result<sdbus::ObjectPath>&& result, std::vector<uint8_t> data)
 {
-    return translateErrors([&] {
-        const CaInspection inspection = store_.inspect(data, unixNow());
+    translateErrors([&] {
+        CaInspection inspection = store_.inspect(data, unixNow());
         authorizer_.requireAdministrator(currentCall(), "import CA certificates");
-        return sdbus::ObjectPath(cas_.import(inspection));
+        cas_.import(std::move(inspection), std::move(result));
     });
 }
 
-uint32_t ManagerObject::Reload()
+void ManagerObject::Reload(sdbus::Result<uint32_t>&& result)
 {
-    return translateErrors([&] {
+    translateErrors([&] {
         authorizer_.requireAdministrator(currentCall(), "reload the CA store");
-        const auto count = cas_.reload();
-        checkExpiry_();
-        return count;
+        cas_.reload(std::move(result), [this] { checkExpiry_(); });
     });
 }
 

@@ -34,8 +34,8 @@ public:
 
 private:
     std::map<std::string, sdbus::Variant> InspectCACertificate(const std::vector<uint8_t>& data) override;
-    sdbus::ObjectPath ImportCACertificate(const std::vector<uint8_t>& data) override;
-    uint32_t Reload() override;
+    void ImportCACertificate(sdbus::Result<sdbus::ObjectPath>&& result, std::vector<uint8_t> data) override;
+    void Reload(sdbus::Result<uint32_t>&& result) override;
     ExpiryReport CheckExpiry() override;
     ExpiryReport ListExpiring(const uint32_t& days) override;
     std::vector<uint8_t> ExportApplianceCA(const std::string& format) override;

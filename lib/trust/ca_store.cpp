@@ -55,8 +55,7 @@ Listing listCandidates(const std::filesystem::path& directory)
         }
         if (!S_ISREG(status.st_mode))
             continue;
-        const bool onlyCertdWrites = status.st_uid == ::geteuid() && (status.st_mode & (S_IWGRP | S_IWOTH)) == 0;
-        listing.candidates.push_back({entry.path(), FileStamp::of(status), onlyCertdWrites});
+        listing.candidates.push_back({entry.path(), FileStamp::of(status), onlyCertdCanWrite(status)});
     }
     // Sorted, so that of two files holding the same certificate the same one wins every time.
     std::sort(listing.candidates.begin(), listing.candidates.end(),
@@ -117,8 +116,18 @@ FileStamp FileStamp::of(const struct stat& status)
     const auto nanoseconds = [](const timespec& time) {
         return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
     };
+    // A file only certd's user can write changes only with its contents'
+    // modification time; its change time also moves whenever the trust
+    // directory links to it, which is no change at all. Anyone else who can
+    // write a file can also set its modification time back: for such a
+    // file the change time counts.
     return {status.st_dev, status.st_ino, status.st_size, nanoseconds(status.st_mtim),
-            nanoseconds(status.st_ctim)};
+            onlyCertdCanWrite(status) ? 0 : nanoseconds(status.st_ctim)};
+}
+
+bool onlyCertdCanWrite(const struct stat& status)
+{
+    return status.st_uid == ::geteuid() && (status.st_mode & (S_IWGRP | S_IWOTH)) == 0;
 }
 
 std::shared_ptr<StoredCa> makeStoredCa(X509& cert, CertificateDetails details, const std::filesystem::path& file,

@@ -13,7 +13,12 @@
 namespace certd {
 
 // Identity of a file's contents as the file system reports it; a reload
-// re-reads only files whose stamp changed.
+// re-reads only files whose stamp changed. The change time counts only for
+// files others than certd's user may write (see FileStamp::of).
+// Only certd's user can change the file: it is certd's user's and neither
+// its group nor others may write it.
+bool onlyCertdCanWrite(const struct stat& status);
+
 struct FileStamp {
     dev_t device = 0;
     ino_t inode = 0;

@@ -9,25 +9,75 @@
 
 namespace certd {
 
-TrustStore::TrustStore(TrustStorePaths paths, BatchedFileWriter::Listener bundleListener)
+TrustStore::TrustStore(TrustStorePaths paths, BatchedFileWriter::Listener bundleListener, Post post)
     : paths_(std::move(paths))
     , store_(paths_.store)
     , hashedDirectory_(paths_.trustDirectory)
+    , post_(post ? std::move(post) : [](std::function<void()> task) { task(); })
     , bundleWriter_(
           paths_.trustBundle, FileOptions::durableFile(0644),
           [this] {
-              const auto all = snapshot();
+              const auto all = list();
               return BatchedFileWriter::Rendered{renderTrustBundle(all), all.size()};
           },
           std::move(bundleListener))
     , cacheWriter_(
           paths_.detailsCache, FileOptions::rebuiltAtStart(0644),
           [this] {
-              const auto all = snapshot();
+              const auto all = list();
               return BatchedFileWriter::Rendered{renderDetailsCache(all), all.size()};
           },
           [](std::size_t, const std::string&) {}) // a cache that is not written only costs time
 {
+}
+
+TrustStore::~TrustStore() = default;
+
+template <typename Result>
+void TrustStore::queue(std::function<Result()> job, std::function<void(const Result&)> done)
+{
+    worker_.post([this, job = std::move(job), done = std::move(done)] {
+        auto result = std::make_shared<Result>(job());
+        post_([result, done] { done(*result); });
+    });
+}
+
+void TrustStore::queueImport(std::shared_ptr<const CaInspection> inspection, std::function<void(const Outcome&)> done)
+{
+    queue<Outcome>(
+        [this, inspection] {
+            try {
+                return Outcome{import(*inspection), nullptr};
+            } catch (...) {
+                return Outcome{nullptr, std::current_exception()};
+            }
+        },
+        std::move(done));
+}
+
+void TrustStore::queueRemove(std::string fingerprint, std::function<void(const Outcome&)> done)
+{
+    queue<Outcome>(
+        [this, fingerprint] {
+            const auto stored = find(fingerprint);
+            try {
+                remove(fingerprint);
+                return Outcome{stored, nullptr};
+            } catch (...) {
+                return Outcome{nullptr, std::current_exception()};
+            }
+        },
+        std::move(done));
+}
+
+void TrustStore::queueReload(std::function<void(const TrustStoreChanges&)> done)
+{
+    queue<TrustStoreChanges>([this] { return load(); }, std::move(done));
+}
+
+void TrustStore::queueRepair(std::function<void(const Repair&)> done)
+{
+    queue<Repair>([this] { return repairOutputs(); }, std::move(done));
 }
 
 void TrustStore::markChanged()
@@ -46,7 +96,7 @@ TrustStoreChanges TrustStore::load()
 {
     removeStaleTemporaryFiles(paths_.store);
     // The cache matters at start, when every file is new to this process.
-    CaStoreScan scan = store_.scan(list(), loaded_ ? DetailsCache{} : readDetailsCache(paths_.detailsCache));
+    CaStoreScan scan = store_.scan(listUnlocked(), loaded_ ? DetailsCache{} : readDetailsCache(paths_.detailsCache));
 
     std::map<std::string, StoredCaPtr> loaded;
     for (auto& stored : scan.certificates)
@@ -55,6 +105,7 @@ TrustStoreChanges TrustStore::load()
     TrustStoreChanges changes;
     changes.problems = std::move(scan.problems);
     duplicates_ = std::move(scan.duplicates);
+    // Only this thread changes the index: reading it here needs no lock.
     for (const auto& [fingerprint, stored] : byFingerprint_)
         if (!loaded.contains(fingerprint))
             changes.removed.push_back(stored);
@@ -90,7 +141,7 @@ std::string TrustStore::rebuildTrustDirectory()
     try {
         ensureDirectory(paths_.trustDirectory.parent_path(), 0755);
         ensureDirectory(paths_.trustDirectory, 0755);
-        hashedDirectory_.rebuild(list());
+        hashedDirectory_.rebuild(listUnlocked());
         trustDirectoryStale_ = false;
         return {};
     } catch (const std::exception& failure) {
@@ -124,13 +175,13 @@ CaInspection TrustStore::inspect(ByteView data, std::int64_t now) const
     inspection.details = describeCertificate(*input.certificate);
     inspection.certificate = std::move(input.certificate);
     inspection.additionalCertificates = input.additionalCertificates;
-    inspection.alreadyImported = byFingerprint_.contains(inspection.details.fingerprint);
+    inspection.alreadyImported = find(inspection.details.fingerprint) != nullptr;
     return inspection;
 }
 
 StoredCaPtr TrustStore::import(const CaInspection& inspection)
 {
-    if (byFingerprint_.contains(inspection.details.fingerprint))
+    if (find(inspection.details.fingerprint))
         throw Error(ErrorCode::AlreadyExists, "The CA certificate \"" + inspection.details.commonName +
                                                   "\" is already stored (fingerprint " +
                                                   inspection.details.fingerprint + ")");
@@ -185,23 +236,30 @@ void TrustStore::remove(const std::string& fingerprint)
 
 StoredCaPtr TrustStore::find(const std::string& fingerprint) const
 {
+    std::lock_guard lock(mutex_);
     const auto found = byFingerprint_.find(fingerprint);
     return found == byFingerprint_.end() ? nullptr : found->second;
 }
 
+std::size_t TrustStore::size() const
+{
+    std::lock_guard lock(mutex_);
+    return byFingerprint_.size();
+}
+
 std::vector<StoredCaPtr> TrustStore::list() const
+{
+    std::lock_guard lock(mutex_);
+    return listUnlocked();
+}
+
+std::vector<StoredCaPtr> TrustStore::listUnlocked() const
 {
     std::vector<StoredCaPtr> all;
     all.reserve(byFingerprint_.size());
     for (const auto& [fingerprint, stored] : byFingerprint_)
         all.push_back(stored);
     return all;
-}
-
-std::vector<StoredCaPtr> TrustStore::snapshot() const
-{
-    std::lock_guard lock(mutex_);
-    return list();
 }
 
 } // namespace certd

@@ -1,7 +1,12 @@
 // The CA trust store as a whole: the store directory (source of truth), the
-// in-memory index, and the two trust outputs derived from it. Mutations come
-// from one thread (the daemon's bus thread); the bundle writer thread only
-// takes snapshots, under mutex_, which is never held while calling out.
+// in-memory index, and the two trust outputs derived from it.
+//
+// Threads: changes run one at a time, on the store's own worker when they
+// come through queue*() (certd's way: a Reload of 10,000 files never holds
+// the bus), or on the caller's thread for load() at start and in tests;
+// never both at once. Reads (inspect, find, list, size) are safe from any
+// thread: the index is guarded by mutex_, which is never held while calling
+// out. The bundle and cache writers only take snapshots under it.
 #pragma once
 
 #include "base/bytes.h"
@@ -10,6 +15,10 @@
 #include "x509/openssl_ptr.h"
 #include "base/state_directory.h"
 #include "trust/batched_file_writer.h"
+#include "base/serial_worker.h"
+
+#include <exception>
+#include <functional>
 
 #include <map>
 #include <mutex>
@@ -48,8 +57,13 @@ struct TrustStoreChanges {
 
 class TrustStore {
 public:
-    // bundleListener hears (on the writer's thread) of every bundle write.
-    TrustStore(TrustStorePaths paths, BatchedFileWriter::Listener bundleListener);
+    using Post = std::function<void(std::function<void()>)>;
+
+    // bundleListener hears (on the writer's thread) of every bundle write;
+    // post runs the completions of queued changes on the owner's thread
+    // (empty: on the worker).
+    TrustStore(TrustStorePaths paths, BatchedFileWriter::Listener bundleListener, Post post = {});
+    ~TrustStore();
 
     const TrustStorePaths& paths() const { return paths_; }
 
@@ -83,14 +97,28 @@ public:
 
     StoredCaPtr find(const std::string& fingerprint) const;
     std::vector<StoredCaPtr> list() const;
-    std::size_t size() const { return byFingerprint_.size(); }
+    std::size_t size() const;
+
+    // The changes above, queued on the store's worker; done runs through
+    // post with what happened (the stored certificate, or why it failed).
+    struct Outcome {
+        StoredCaPtr stored;
+        std::exception_ptr failure;
+    };
+    void queueImport(std::shared_ptr<const CaInspection> inspection, std::function<void(const Outcome&)> done);
+    void queueRemove(std::string fingerprint, std::function<void(const Outcome&)> done);
+    void queueReload(std::function<void(const TrustStoreChanges&)> done);
+    void queueRepair(std::function<void(const Repair&)> done);
 
     // Blocks until the bundle and the cache reflect every change made so far.
     void flushOutputs();
 
 private:
-    std::vector<StoredCaPtr> snapshot() const;
+    std::vector<StoredCaPtr> listUnlocked() const;
     void markChanged();
+    // Runs job on the worker, then done(result) through post_.
+    template <typename Result>
+    void queue(std::function<Result()> job, std::function<void(const Result&)> done);
     // Empty when the trust directory now holds exactly the store.
     std::string rebuildTrustDirectory();
     // Internal when the trust directory is behind and cannot be rebuilt:
@@ -105,9 +133,11 @@ private:
     std::map<std::string, std::vector<std::filesystem::path>> duplicates_; // further files, by fingerprint
     bool loaded_ = false;
     bool trustDirectoryStale_ = false;
+    Post post_;
     // Last: their threads must stop before the index goes.
     BatchedFileWriter bundleWriter_;
     BatchedFileWriter cacheWriter_;
+    SerialWorker worker_; // after the writers: its jobs mark them changed
 };
 
 } // namespace certd
