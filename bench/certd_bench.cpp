@@ -7,7 +7,9 @@
 #include "process.h"
 #include "test_certificates.h"
 
+#include <atomic>
 #include <iostream>
+#include <thread>
 
 namespace certd::bench {
 namespace {
@@ -59,19 +61,47 @@ struct Running {
     }
 };
 
-Row importRow(const Pools& pools, std::size_t stored, double targetMs, std::size_t& nextImport)
+// Keeps both cores busy while alive: what "a busy machine" means here.
+class CpuLoad {
+public:
+    CpuLoad()
+    {
+        for (unsigned i = 0; i < std::max(2u, std::thread::hardware_concurrency()); ++i)
+            threads_.emplace_back([this] {
+                volatile std::uint64_t sink = 0;
+                while (!stop_)
+                    sink = sink + 1;
+            });
+    }
+    ~CpuLoad()
+    {
+        stop_ = true;
+        for (auto& thread : threads_)
+            thread.join();
+    }
+
+private:
+    std::atomic<bool> stop_{false};
+    std::vector<std::thread> threads_;
+};
+
+// Imports back to back: each one's batched bundle and cache rewrites (15 MB
+// at 10,000 CAs) still run while the next imports are timed.
+Row importRow(const Pools& pools, std::size_t stored, bool busy, std::size_t& nextImport)
 {
     Running running(pools, stored);
     std::vector<double> durations;
-    for (int i = 0; i < 60; ++i) {
-        const auto data = test::bytesOf(pools.imported.at(nextImport++));
-        durations.push_back(timeMs([&] { running.manager->ImportCACertificate(data); }));
+    {
+        std::unique_ptr<CpuLoad> load = busy ? std::make_unique<CpuLoad>() : nullptr;
+        for (int i = 0; i < 60; ++i) {
+            const auto data = test::bytesOf(pools.imported.at(nextImport++));
+            durations.push_back(timeMs([&] { running.manager->ImportCACertificate(data); }));
+        }
     }
     const double ping = pingMs(*running.connection, 200);
     const double value = median(durations);
-    return {"ImportCACertificate, median, " + std::to_string(stored) + " stored", value, "ms",
-            "Peer.Ping round trip", ping, "<= " + std::to_string(static_cast<int>(targetMs)) + " ms",
-            value <= targetMs};
+    return {"ImportCACertificate, median, " + std::to_string(stored) + " stored" + (busy ? ", both cores busy" : ""),
+            value, "ms", "Peer.Ping round trip", ping, "<= 2 ms", value <= 2};
 }
 
 double updateCaCertificatesMs(const Pools& pools)
@@ -99,16 +129,64 @@ double updateCaCertificatesMs(const Pools& pools)
     return median(durations);
 }
 
+// openssl rehash over count files, median of three fresh directories. All
+// three are written first and deleted only after the last run: a rehash
+// that follows the deletion of 10,000 files pays for the disk's discards
+// (it took 5.8 s instead of 1.1 s), which would flatter every ratio.
 double opensslRehashMs(const Pools& pools, std::size_t count)
 {
-    std::vector<double> durations;
+    std::vector<std::unique_ptr<test::TempDir>> dirs;
     for (int i = 0; i < 3; ++i) {
-        test::TempDir dir;
-        writePems(dir.path(), pools.stored, count);
+        dirs.push_back(std::make_unique<test::TempDir>());
+        writePems(dirs.back()->path(), pools.stored, count);
+    }
+    std::vector<double> durations;
+    for (const auto& dir : dirs) {
         settleFileSystem();
-        durations.push_back(timeMs([&] { test::runCommand({"openssl", "rehash", dir.path().string()}); }));
+        durations.push_back(timeMs([&] { test::runCommand({"openssl", "rehash", dir->path().string()}); }));
     }
     return median(durations);
+}
+
+// Every CA imported over D-Bus, then the first Reload: nothing changed, so
+// nothing may be read again.
+Row firstReloadAfterImportsRow(const Pools& pools, std::size_t count, double rehash)
+{
+    Running running(pools, 0);
+    for (std::size_t i = 0; i < count; ++i)
+        running.manager->ImportCACertificate(test::bytesOf(pools.stored.at(i)));
+    settleFileSystem();
+    const double reload = timeMs([&] { running.manager->Reload(); });
+    return {"First Reload() after " + std::to_string(count) + " imports over D-Bus", reload, "ms",
+            "openssl rehash, same files", rehash, "< 300 ms, <= 1/3 baseline", reload < 300 && reload <= rehash / 3};
+}
+
+// A Reload that re-reads every file (all touched), and meanwhile a second
+// client reading a property in a loop: the slowest of those reads.
+Row readDuringReloadRow(const Pools& pools, std::size_t count)
+{
+    Running running(pools, count);
+    const auto later = std::filesystem::file_time_type::clock::now();
+    for (const auto& entry : std::filesystem::directory_iterator(running.dir / "state" / "ca"))
+        std::filesystem::last_write_time(entry.path(), later);
+    auto readerConnection = running.bus.connect();
+    auto reader = peerProxy(*readerConnection, bus::hostObjectPath("https"));
+    std::atomic<bool> reloading{true};
+    double worst = 0;
+    int reads = 0;
+    std::thread readerThread([&] {
+        while (reloading) {
+            worst = std::max(worst, timeMs([&] { reader->getProperty("CommonName").onInterface(bus::hostInterface); }));
+            ++reads;
+        }
+    });
+    const double reload = timeMs([&] { running.manager->Reload(); });
+    reloading = false;
+    readerThread.join();
+    const double ping = pingMs(*running.connection, 200);
+    return {"Slowest property read during a " + std::to_string(static_cast<int>(reload)) + " ms Reload (" +
+                std::to_string(reads) + " reads)",
+            worst, "ms", "Peer.Ping round trip", ping, "< 10 ms", worst < 10};
 }
 
 std::vector<Row> startupAndReloadRows(const Pools& pools, std::size_t count)
@@ -143,7 +221,9 @@ std::vector<Row> startupAndReloadRows(const Pools& pools, std::size_t count)
     return {row("First start ever (nothing cached), " + n + " stored", first),
             row("Start-up to READY=1, " + n + " stored", median(warm)),
             row("Start-up, trust outputs missing, " + n + " stored", median(cold)),
-            row("Reload() picking up 100 new files, " + n + " stored", median(reload))};
+            row("Reload() picking up 100 new files, " + n + " stored", median(reload)),
+            firstReloadAfterImportsRow(pools, count, rehash),
+            readDuringReloadRow(pools, count)};
 }
 
 Row checkExpiryRow(const Pools& pools)
@@ -166,7 +246,7 @@ std::vector<Row> readRows(const Pools& pools)
         object->getProperty("CommonName").onInterface(bus::caInterface);
     });
     return {{"GetManagedObjects, median, 1000 stored", getManaged, "ms", "Peer.Ping round trip", ping,
-             "< 50 ms", getManaged < 50},
+             "< 20 ms", getManaged < 20},
             {"Properties.Get, median", property, "ms", "Peer.Ping round trip", ping, "<= 2x baseline",
              property <= 2 * ping}};
 }
@@ -207,8 +287,9 @@ int main(int argc, char** argv)
 
     std::vector<Row> rows;
     std::size_t nextImport = 0;
-    rows.push_back(importRow(pools, 150, 3, nextImport));
-    rows.push_back(importRow(pools, 10'000, 10, nextImport));
+    rows.push_back(importRow(pools, 150, false, nextImport));
+    rows.push_back(importRow(pools, 10'000, false, nextImport));
+    rows.push_back(importRow(pools, 10'000, true, nextImport));
     const double update = updateCaCertificatesMs(pools);
     rows.push_back({"update-ca-certificates adding 1 CA", update, "ms", "(the baseline itself)", 0, "-", true});
     rows.back().baselineValue = 0;

@@ -58,7 +58,7 @@ public:
         : loop_(connection)
         , authorizer_(config.access.adminGroup, config.access.adminGroupId)
         , reloader_(connection)
-        , store_(TrustStorePaths::in(layout),
+        , store_(TrustStorePaths::in(layout, config.trust.systemTrust),
                  [this](std::size_t count, const std::string& error) { onBundleWritten(count, error); },
                  [this](std::function<void()> task) { loop_.post(std::move(task)); })
         , cas_(connection, store_, loop_, authorizer_,
@@ -253,6 +253,11 @@ int runDaemon(const CommandLine& options, const Config& config)
         ensureDirectory(layout.root, 0755);
         const StateDirectoryLock lock(layout.root);
         prepareStateDirectory(layout);
+        if (!config.trust.systemTrust) {
+            // Switched off: what the system took in from here goes at its next update.
+            std::error_code ignored;
+            std::filesystem::remove_all(layout.systemTrustDirectory(), ignored);
+        }
         const auto connection = connectToBus(options.sessionBus);
         Daemon daemon(*connection, layout, config);
         // Objects first, name second: whoever sees the name finds them all.

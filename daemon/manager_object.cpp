@@ -100,6 +100,11 @@ std::string ManagerObject::TrustBundle()
     return store_.paths().trustBundle.string();
 }
 
+std::string ManagerObject::SystemTrustDirectory()
+{
+    return store_.paths().systemTrustDirectory.string();
+}
+
 bool ManagerObject::Degraded()
 {
     return degradation_.degraded();

@@ -42,6 +42,7 @@ private:
 
     std::string TrustDirectory() override;
     std::string TrustBundle() override;
+    std::string SystemTrustDirectory() override;
     bool Degraded() override;
     std::vector<std::string> Problems() override;
     std::string Version() override;

@@ -13,6 +13,8 @@ struct StateLayout {
     std::filesystem::path trustDirectory() const { return root / "trust" / "certs"; }
     std::filesystem::path trustBundle() const { return root / "trust" / "ca-bundle.pem"; }
     std::filesystem::path detailsCache() const { return root / "ca-details.cache"; }
+    // What the system's trust (update-ca-certificates) takes in: see trust/system_trust_directory.h.
+    std::filesystem::path systemTrustDirectory() const { return root / "system-trust"; }
     std::filesystem::path expiryAnnouncements() const { return root / "expiry-announcements.json"; }
 
     // Readable by root only: the appliance CA's key, the host certificate records.

@@ -48,6 +48,19 @@ void requireUnitName(const std::string& unit)
         throw InvalidValue{"not a systemd service unit name such as nginx.service"};
 }
 
+// systemd's spellings of a boolean.
+bool parseBoolean(const std::string& value)
+{
+    std::string lower;
+    for (const char c : value)
+        lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (lower == "yes" || lower == "true" || lower == "on" || lower == "1")
+        return true;
+    if (lower == "no" || lower == "false" || lower == "off" || lower == "0")
+        return false;
+    throw InvalidValue{"must be yes or no"};
+}
+
 Section serviceSection(const std::string& service)
 {
     return {
@@ -102,6 +115,11 @@ const std::map<std::string, Section, std::less<>>& schema()
                    if (!type)
                        throw InvalidValue{"must be one of " + keyTypeNames()};
                    config.applianceCa.keyType = *type;
+               }}}},
+            {"Trust",
+             {{"SystemTrust",
+               [](Config& config, const std::string& value) {
+                   config.trust.systemTrust = parseBoolean(value);
                }}}},
             {"Expiry",
              {{"WarnDays",

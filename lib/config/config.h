@@ -24,8 +24,14 @@ struct AccessConfig {
     std::optional<gid_t> adminGroupId; // resolved when the file is read
 };
 
+// [Trust]
+struct TrustConfig {
+    bool systemTrust = true; // SystemTrust=: keep the system-trust directory for update-ca-certificates
+};
+
 struct Config {
     AccessConfig access;
+    TrustConfig trust;
     ApplianceCaSettings applianceCa;             // [ApplianceCA]
     std::map<std::string, ServiceConfig> services; // every name of serviceNames
     ExpiryPolicy expiry;                           // [Expiry]

@@ -1,6 +1,7 @@
 #include "trust/hashed_directory.h"
 
 #include "base/atomic_file.h"
+#include "trust/trust_entry.h"
 #include "x509/certificate_input.h"
 #include "base/error.h"
 
@@ -15,35 +16,6 @@
 #include <set>
 
 namespace certd {
-namespace {
-
-// An existing entry's contents; empty when it cannot be read.
-std::string contentsOf(const std::filesystem::path& entry)
-{
-    try {
-        return readFile(entry, maxInputSize);
-    } catch (const Error&) {
-        return {};
-    }
-}
-
-// Links target as entry, replacing what is there; false when the file
-// system cannot (another device, hard links not allowed): then copy.
-bool linkAtomically(const std::filesystem::path& target, const std::filesystem::path& entry)
-{
-    if (::link(target.c_str(), entry.c_str()) == 0)
-        return true;
-    if (errno != EEXIST)
-        return false;
-    const auto temporary = entry.parent_path() / ("." + entry.filename().string() + ".link.tmp");
-    ::unlink(temporary.c_str());
-    if (::link(target.c_str(), temporary.c_str()) == 0 && ::rename(temporary.c_str(), entry.c_str()) == 0)
-        return true;
-    ::unlink(temporary.c_str());
-    return false;
-}
-
-} // namespace
 
 std::optional<HashedName> parseHashedName(std::string_view name)
 {
@@ -78,20 +50,12 @@ std::filesystem::path HashedDirectory::entryPath(unsigned long hash, std::size_t
 
 void HashedDirectory::writeEntry(const StoredCa& stored, std::size_t index) const
 {
-    const auto entry = entryPath(stored.subjectHash, index);
-    if (stored.linkable && linkAtomically(stored.file, entry))
-        return;
-    writeFileAtomically(entry, stored.pem, FileOptions::rebuiltAtStart(0644));
+    writeTrustEntry(entryPath(stored.subjectHash, index), stored);
 }
 
 bool HashedDirectory::holds(const std::filesystem::path& entry, const StoredCa& stored) const
 {
-    struct stat status{};
-    if (::stat(entry.c_str(), &status) != 0)
-        return false;
-    if (stored.linkable && status.st_ino == stored.stamp.inode && status.st_dev == stored.stamp.device)
-        return true;
-    return contentsOf(entry) == stored.pem;
+    return trustEntryHolds(entry, stored);
 }
 
 void HashedDirectory::rebuild(const std::vector<std::shared_ptr<const StoredCa>>& certificates)

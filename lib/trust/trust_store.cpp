@@ -13,6 +13,8 @@ TrustStore::TrustStore(TrustStorePaths paths, BatchedFileWriter::Listener bundle
     : paths_(std::move(paths))
     , store_(paths_.store)
     , hashedDirectory_(paths_.trustDirectory)
+    , systemTrust_(paths_.systemTrustDirectory.empty() ? std::nullopt
+                                                       : std::optional<SystemTrustDirectory>(paths_.systemTrustDirectory))
     , post_(post ? std::move(post) : [](std::function<void()> task) { task(); })
     , bundleWriter_(
           paths_.trustBundle, FileOptions::durableFile(0644),
@@ -141,7 +143,10 @@ std::string TrustStore::rebuildTrustDirectory()
     try {
         ensureDirectory(paths_.trustDirectory.parent_path(), 0755);
         ensureDirectory(paths_.trustDirectory, 0755);
-        hashedDirectory_.rebuild(listUnlocked());
+        const auto all = listUnlocked();
+        hashedDirectory_.rebuild(all);
+        if (systemTrust_)
+            systemTrust_->rebuild(all);
         trustDirectoryStale_ = false;
         return {};
     } catch (const std::exception& failure) {
@@ -190,7 +195,7 @@ StoredCaPtr TrustStore::import(const CaInspection& inspection)
     // All or nothing: a store file that is not also trusted is taken back,
     // so that a failed import leaves no certificate that Reload would find.
     try {
-        hashedDirectory_.add(*stored);
+        trust(*stored);
     } catch (...) {
         try {
             store_.remove(stored->file);
@@ -216,14 +221,14 @@ void TrustStore::remove(const std::string& fingerprint)
     // Distrust first: a failure after that puts everything back (the files
     // as they were, then the trust entry), so a failed Delete changes nothing.
     requireCurrentTrustDirectory();
-    hashedDirectory_.remove(*stored);
+    distrust(*stored);
     std::vector<std::filesystem::path> files{stored->file};
     if (const auto copies = duplicates_.find(fingerprint); copies != duplicates_.end())
         files.insert(files.end(), copies->second.begin(), copies->second.end());
     try {
         store_.removeAll(files);
     } catch (...) {
-        hashedDirectory_.add(*stored);
+        trust(*stored);
         throw;
     }
     duplicates_.erase(fingerprint);
@@ -232,6 +237,32 @@ void TrustStore::remove(const std::string& fingerprint)
         byFingerprint_.erase(fingerprint);
     }
     markChanged();
+}
+
+void TrustStore::trust(const StoredCa& stored)
+{
+    hashedDirectory_.add(stored);
+    if (!systemTrust_)
+        return;
+    try {
+        systemTrust_->add(stored);
+    } catch (...) {
+        hashedDirectory_.remove(stored);
+        throw;
+    }
+}
+
+void TrustStore::distrust(const StoredCa& stored)
+{
+    if (systemTrust_)
+        systemTrust_->remove(stored);
+    try {
+        hashedDirectory_.remove(stored);
+    } catch (...) {
+        if (systemTrust_)
+            systemTrust_->add(stored);
+        throw;
+    }
 }
 
 StoredCaPtr TrustStore::find(const std::string& fingerprint) const

@@ -12,6 +12,7 @@
 #include "base/bytes.h"
 #include "trust/ca_store.h"
 #include "trust/hashed_directory.h"
+#include "trust/system_trust_directory.h"
 #include "x509/openssl_ptr.h"
 #include "base/state_directory.h"
 #include "trust/batched_file_writer.h"
@@ -30,10 +31,12 @@ struct TrustStorePaths {
     std::filesystem::path trustDirectory; // hashed directory output
     std::filesystem::path trustBundle;    // PEM bundle output
     std::filesystem::path detailsCache;   // speeds up the next start
+    std::filesystem::path systemTrustDirectory; // <fingerprint>.crt for update-ca-certificates; empty: off
 
-    static TrustStorePaths in(const StateLayout& layout)
+    static TrustStorePaths in(const StateLayout& layout, bool systemTrust = true)
     {
-        return {layout.caStore(), layout.trustDirectory(), layout.trustBundle(), layout.detailsCache()};
+        return {layout.caStore(), layout.trustDirectory(), layout.trustBundle(), layout.detailsCache(),
+                systemTrust ? layout.systemTrustDirectory() : std::filesystem::path()};
     }
 };
 
@@ -119,8 +122,12 @@ private:
     // Runs job on the worker, then done(result) through post_.
     template <typename Result>
     void queue(std::function<Result()> job, std::function<void(const Result&)> done);
-    // Empty when the trust directory now holds exactly the store.
+    // Empty when the trust directories (hashed and system) now hold exactly the store.
     std::string rebuildTrustDirectory();
+    // Adds stored to the trust directories, or (throwing) to none of them.
+    void trust(const StoredCa& stored);
+    // Removes stored from the trust directories, or (throwing) from none of them.
+    void distrust(const StoredCa& stored);
     // Internal when the trust directory is behind and cannot be rebuilt:
     // imports and deletes change it in place, which needs it current.
     void requireCurrentTrustDirectory();
@@ -128,6 +135,7 @@ private:
     TrustStorePaths paths_;
     CaStore store_;
     HashedDirectory hashedDirectory_;
+    std::optional<SystemTrustDirectory> systemTrust_;
     mutable std::mutex mutex_; // guards writes to byFingerprint_, and reads off the bus thread
     std::map<std::string, StoredCaPtr> byFingerprint_;
     std::map<std::string, std::vector<std::filesystem::path>> duplicates_; // further files, by fingerprint

@@ -230,7 +230,10 @@ TEST_F(HostFaultTest, UploadFailingWithEpermAtAnyOperationChangesNothingAndSaysS
 
 class StoreFaultTest : public FaultInjectionTest {
 protected:
-    std::vector<std::filesystem::path> storePaths() const { return {caStore(), state() / "trust" / "certs"}; }
+    std::vector<std::filesystem::path> storePaths() const
+    {
+        return {caStore(), state() / "trust" / "certs", state() / "system-trust"};
+    }
 
     std::string importCa() { return callDying(managerPath, bus::managerInterface, "ImportCACertificate",
                                               [this](sdbus::MethodCall& call) { call << bytesOf(ca_.pem()); }); }
@@ -244,6 +247,8 @@ protected:
         const auto verify = runCommand({"openssl", "verify", "-CApath", (state() / "trust" / "certs").string(),
                                         (dir_ / "leaf.pem").string()});
         const bool trusted = verify.exitCode == 0;
+        const bool systemTrusted = std::filesystem::exists(state() / "system-trust" / (ca_.fingerprint() + ".crt"));
+        EXPECT_EQ(stored, systemTrusted) << "stored " << stored << ", in the system trust " << systemTrusted;
         const auto paths = caPaths();
         const bool published = std::find(paths.begin(), paths.end(), caPath(ca_)) != paths.end();
         EXPECT_EQ(stored, trusted) << "stored " << stored << ", trusted " << trusted;
