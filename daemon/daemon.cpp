@@ -113,14 +113,17 @@ private:
     void outputState(const std::string& subject, const std::string& problem)
     {
         const bool changed = problem.empty() ? degradation_.resolve(subject) : degradation_.report(subject, problem);
-        if (!changed)
-            return;
-        if (problem.empty())
-            logRecovery(subject);
-        else
-            logDegradation(subject, problem);
-        if (manager_)
-            manager_->degradationChanged();
+        if (changed) {
+            if (problem.empty())
+                logRecovery(subject);
+            else
+                logDegradation(subject, problem);
+            if (manager_)
+                manager_->degradationChanged();
+        } else if (!problem.empty()) {
+            spdlog::debug("Still failing, retrying: {}: {}", subject, problem);
+        }
+        // Also when nothing changed: a retry that failed the same way retries again.
         if (degradation_.degraded())
             scheduleRetry();
         else

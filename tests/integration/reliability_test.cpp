@@ -336,6 +336,28 @@ TEST_F(ReliabilityTest, ADerCaWhoseCommonNameHoldsAPemMarkerImports)
     EXPECT_EQ(manager_->ImportCACertificate(std::vector<uint8_t>(der.begin(), der.end())), caPath(ca));
 }
 
+// ---- 7. A write that keeps failing is retried until it works.
+
+TEST_F(ReliabilityTest, AnOutputThatFailsTheSameWayAgainIsStillRetried)
+{
+    SignalRecorder signals(bus_);
+    {
+        Immutable frozen(state() / "trust");
+        if (!frozen.applied())
+            GTEST_SKIP() << "chattr +i is not possible here";
+        import(makeCa("Retried CA")); // the bundle cannot be rewritten: degraded
+        ASSERT_TRUE(signals.waitFor(
+            [](const ReceivedSignal& s) { return s.values.contains("Degraded") && s.values.at("Degraded") == "true"; },
+            10s));
+        // The first retry (after 1 s) fails the same way; the next ones must still come.
+        ASSERT_TRUE(waitForText(certdLogFile(), "Still failing, retrying: trust bundle", 10s));
+    }
+    EXPECT_TRUE(signals.waitFor(
+        [](const ReceivedSignal& s) { return s.values.contains("Degraded") && s.values.at("Degraded") == "false"; },
+        20s))
+        << "certd stopped retrying";
+}
+
 // ---- 7. A full disk at start: certd serves what it has, says so, recovers.
 
 class FullStateDirectoryTest : public ReliabilityTest {
