@@ -9,6 +9,7 @@ packages="
   dbus systemd openssl ca-certificates util-linux python3
   faketime postgresql e2fsprogs
   clang libclang-rt-14-dev
+  cockpit-ws cockpit-bridge chromium chromium-driver python3-selenium
 "
 missing=""
 for package in $packages; do
