@@ -4,6 +4,7 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/eventfd.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,38 +17,64 @@ namespace certd::test {
 
 NotifySocket::NotifySocket(const std::filesystem::path& path)
     : fd_(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0))
+    , stopFd_(::eventfd(0, EFD_CLOEXEC))
 {
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
+    if (fd_ < 0 || stopFd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
         throw std::runtime_error("could not bind the notify socket " + path.string());
+    reader_ = std::thread([this] { receive(); });
 }
 
 NotifySocket::~NotifySocket()
 {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto written = ::write(stopFd_, &one, sizeof one);
+    reader_.join();
+    ::close(stopFd_);
     ::close(fd_);
+}
+
+void NotifySocket::receive()
+{
+    for (;;) {
+        pollfd fds[] = {{fd_, POLLIN, 0}, {stopFd_, POLLIN, 0}};
+        if (::poll(fds, 2, -1) <= 0)
+            continue;
+        if (fds[1].revents & POLLIN)
+            return;
+        char buffer[4096];
+        const ssize_t got = ::recv(fd_, buffer, sizeof buffer, 0);
+        if (got <= 0)
+            continue;
+        {
+            std::lock_guard lock(mutex_);
+            messages_.emplace_back(buffer, static_cast<std::size_t>(got));
+        }
+        arrived_.notify_all();
+    }
 }
 
 bool NotifySocket::waitFor(const std::string& assignment, int exitFd, std::chrono::milliseconds timeout)
 {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::unique_lock lock(mutex_);
     for (;;) {
-        const auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0)
-            return false;
-        pollfd fds[] = {{fd_, POLLIN, 0}, {exitFd, POLLIN, 0}};
-        if (::poll(fds, exitFd >= 0 ? 2 : 1, static_cast<int>(left.count())) <= 0)
-            continue;
-        if (fds[0].revents & POLLIN) {
-            char buffer[4096];
-            const ssize_t got = ::recv(fd_, buffer, sizeof buffer, 0);
-            const std::string message(buffer, got > 0 ? static_cast<std::size_t>(got) : 0);
-            if (("\n" + message + "\n").find("\n" + assignment + "\n") != std::string::npos)
+        for (auto message = messages_.begin(); message != messages_.end(); ++message) {
+            if (("\n" + *message + "\n").find("\n" + assignment + "\n") != std::string::npos) {
+                messages_.erase(messages_.begin(), message + 1);
                 return true;
-        } else if (fds[1].revents & POLLIN) {
-            return false;
+            }
+        }
+        messages_.clear(); // looked at: none of them holds assignment
+        // Wake every 50 ms to see whether the process ended meanwhile.
+        const auto until = std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(50));
+        arrived_.wait_until(lock, until, [&] { return !messages_.empty(); });
+        if (messages_.empty()) {
+            pollfd exited{exitFd, POLLIN, 0};
+            if ((exitFd >= 0 && ::poll(&exited, 1, 0) > 0) || std::chrono::steady_clock::now() >= deadline)
+                return false;
         }
     }
 }

@@ -6,7 +6,10 @@
 #include "temp_dir.h"
 #include "test_bus.h"
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 namespace certd::test {
 
@@ -18,7 +21,9 @@ struct CertdOptions {
     std::vector<std::string> wrapper;         // e.g. {"faketime", "-f", "+10d"}
 };
 
-// The socket certd reports to with sd_notify (NOTIFY_SOCKET), as systemd's.
+// The socket certd reports to with sd_notify (NOTIFY_SOCKET), read all the
+// time as systemd reads it: sd_notify blocks once the socket's queue is
+// full, and a watchdog pinging every 200 ms fills it within seconds.
 class NotifySocket {
 public:
     explicit NotifySocket(const std::filesystem::path& path);
@@ -26,12 +31,20 @@ public:
     NotifySocket(const NotifySocket&) = delete;
     NotifySocket& operator=(const NotifySocket&) = delete;
 
-    // Waits for a message holding the line assignment ("READY=1"); false
-    // when exitFd becomes readable first or time runs out.
+    // Waits for a message not returned before that holds the line
+    // assignment ("READY=1"); false when exitFd becomes readable first or
+    // time runs out.
     bool waitFor(const std::string& assignment, int exitFd, std::chrono::milliseconds timeout);
 
 private:
+    void receive();
+
     int fd_;
+    int stopFd_;
+    std::mutex mutex_;
+    std::condition_variable arrived_;
+    std::vector<std::string> messages_; // not returned yet
+    std::thread reader_;
 };
 
 class CertdProcess {
