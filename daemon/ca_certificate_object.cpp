@@ -26,8 +26,9 @@ CaCertificateObject::~CaCertificateObject()
 void CaCertificateObject::Delete(sdbus::Result<>&& result)
 {
     translateErrors([&] {
-        authorizer_.requireAdministrator(*getObject().getCurrentlyProcessedMessage(), "delete CA certificates");
-        deleteAction_(stored_->fingerprint(), std::move(result));
+        authorizeThen(authorizer_, *getObject().getCurrentlyProcessedMessage(), Action::ManageTrustStore, "delete CA certificates",
+                      std::move(result), [action = deleteAction_, fingerprint = stored_->fingerprint()](
+                                             sdbus::Result<>&& reply) { action(fingerprint, std::move(reply)); });
     });
 }
 

@@ -56,7 +56,7 @@ class Daemon {
 public:
     Daemon(sdbus::IConnection& connection, const StateLayout& layout, const Config& config)
         : loop_(connection)
-        , authorizer_(config.access.adminGroup, config.access.adminGroupId)
+        , authorizer_(connection, config.access.adminGroup, config.access.adminGroupId)
         , reloader_(connection)
         , store_(TrustStorePaths::in(layout, config.trust.systemTrust),
                  [this](std::size_t count, const std::string& error) { onBundleWritten(count, error); },

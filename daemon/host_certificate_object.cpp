@@ -72,8 +72,10 @@ void HostCertificateObject::Generate(sdbus::Result<>&& result, std::map<std::str
 {
     translateErrors([&] {
         auto settings = hosts_.generationSettings(generationRequestFrom(options));
-        authorizer_.requireAdministrator(*getObject().getCurrentlyProcessedMessage(), "generate host certificates");
-        actions_.generate(service_, std::move(settings), std::move(result));
+        authorizeThen(authorizer_, *getObject().getCurrentlyProcessedMessage(), Action::ManageHostCertificates,
+                      "generate host certificates", std::move(result), [this, settings](sdbus::Result<>&& reply) {
+                          actions_.generate(service_, settings, std::move(reply));
+                      });
     });
 }
 
@@ -82,8 +84,9 @@ void HostCertificateObject::Upload(sdbus::Result<>&& result, std::vector<uint8_t
 {
     translateErrors([&] {
         auto host = hosts_.prepareUpload(service_, certificate, privateKey);
-        authorizer_.requireAdministrator(*getObject().getCurrentlyProcessedMessage(), "upload host certificates");
-        actions_.upload(service_, std::move(host), std::move(result));
+        authorizeThen(authorizer_, *getObject().getCurrentlyProcessedMessage(), Action::ManageHostCertificates,
+                      "upload host certificates", std::move(result),
+                      [this, host](sdbus::Result<>&& reply) { actions_.upload(service_, host, std::move(reply)); });
     });
 }
 

@@ -55,25 +55,47 @@ std::map<std::string, sdbus::Variant> ManagerObject::InspectCACertificate(const 
 void ManagerObject::ImportCACertificate(sdbus::Result<sdbus::ObjectPath>&& result, std::vector<uint8_t> data)
 {
     translateErrors([&] {
-        CaInspection inspection = store_.inspect(data, unixNow());
-        authorizer_.requireAdministrator(currentCall(), "import CA certificates");
-        cas_.import(std::move(inspection), std::move(result));
+        auto inspection = std::make_shared<CaInspection>(store_.inspect(data, unixNow()));
+        authorizeThen(authorizer_, currentCall(), Action::ManageTrustStore, "import CA certificates",
+                      std::move(result), [this, inspection](sdbus::Result<sdbus::ObjectPath>&& reply) {
+                          cas_.import(std::move(*inspection), std::move(reply));
+                      });
     });
 }
 
 void ManagerObject::Reload(sdbus::Result<uint32_t>&& result)
 {
     translateErrors([&] {
-        authorizer_.requireAdministrator(currentCall(), "reload the CA store");
-        cas_.reload(std::move(result), [this] { checkExpiry_(); });
+        authorizeThen(authorizer_, currentCall(), Action::ManageTrustStore, "reload the CA store", std::move(result),
+                      [this](sdbus::Result<uint32_t>&& reply) { cas_.reload(std::move(reply), [this] { checkExpiry_(); }); });
     });
 }
 
-ManagerObject::ExpiryReport ManagerObject::CheckExpiry()
+void ManagerObject::CheckExpiry(sdbus::Result<ExpiryReport>&& result)
 {
-    return translateErrors([&] {
-        authorizer_.requireAdministrator(currentCall(), "check certificates for expiry");
-        return checkExpiry_();
+    translateErrors([&] {
+        authorizeThen(authorizer_, currentCall(), Action::CheckExpiry, "check certificates for expiry", std::move(result),
+                      [this](sdbus::Result<ExpiryReport>&& reply) { reply.returnResults(checkExpiry_()); });
+    });
+}
+
+void ManagerObject::GetPermissions(sdbus::Result<std::map<std::string, std::string>>&& result)
+{
+    translateErrors([&] {
+        // Three answers, one reply: the last to arrive sends it.
+        struct Gathered {
+            sdbus::Result<std::map<std::string, std::string>> reply;
+            std::map<std::string, std::string> permissions;
+        };
+        auto gathered = std::make_shared<Gathered>(Gathered{std::move(result), {}});
+        const Action actions[] = {Action::ManageTrustStore, Action::ManageHostCertificates, Action::CheckExpiry};
+        for (const auto action : actions)
+            authorizer_.permission(currentCall(), action, [gathered, action, count = std::size(actions)](
+                                                              const std::string& answer) {
+                gathered->permissions[actionId(action)] = answer;
+                if (gathered->permissions.size() == count)
+                    gathered->reply.returnResults(gathered->permissions);
+            });
     });
 }
 

@@ -36,7 +36,8 @@ private:
     std::map<std::string, sdbus::Variant> InspectCACertificate(const std::vector<uint8_t>& data) override;
     void ImportCACertificate(sdbus::Result<sdbus::ObjectPath>&& result, std::vector<uint8_t> data) override;
     void Reload(sdbus::Result<uint32_t>&& result) override;
-    ExpiryReport CheckExpiry() override;
+    void CheckExpiry(sdbus::Result<ExpiryReport>&& result) override;
+    void GetPermissions(sdbus::Result<std::map<std::string, std::string>>&& result) override;
     ExpiryReport ListExpiring(const uint32_t& days) override;
     std::vector<uint8_t> ExportApplianceCA(const std::string& format) override;
 
