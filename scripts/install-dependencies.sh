@@ -10,6 +10,7 @@ packages="
   faketime postgresql e2fsprogs
   clang libclang-rt-14-dev
   cockpit-ws cockpit-bridge chromium chromium-driver python3-selenium
+  squid-openssl curl
 "
 missing=""
 for package in $packages; do
