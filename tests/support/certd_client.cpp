@@ -2,39 +2,6 @@
 
 namespace certd::test {
 
-ManagerProxy::ManagerProxy(sdbus::IConnection& connection)
-    : ProxyInterfaces(connection, certdName, managerPath)
-{
-    registerProxy();
-}
-
-ManagerProxy::~ManagerProxy()
-{
-    unregisterProxy();
-}
-
-CaProxy::CaProxy(sdbus::IConnection& connection, const std::string& path)
-    : ProxyInterfaces(connection, certdName, path)
-{
-    registerProxy();
-}
-
-CaProxy::~CaProxy()
-{
-    unregisterProxy();
-}
-
-HostProxy::HostProxy(sdbus::IConnection& connection, const std::string& service)
-    : ProxyInterfaces(connection, certdName, bus::hostObjectPath(service))
-{
-    registerProxy();
-}
-
-HostProxy::~HostProxy()
-{
-    unregisterProxy();
-}
-
 SignalRecorder::SignalRecorder(const TestBus& bus)
     : connection_(bus.connect())
 {

@@ -1,11 +1,9 @@
-// A test's view of certd over D-Bus: generated proxies for calls, and a
-// recorder on a connection of its own for the signals certd emits.
+// A test's view of certd over D-Bus: the client proxies (dbus/proxies.h)
+// for calls, and a recorder on a connection of its own for the signals certd emits.
 #pragma once
 
 #include "bus_names.h"
-#include "org.certd.Certd1.CACertificate-proxy.h"
-#include "org.certd.Certd1.HostCertificate-proxy.h"
-#include "org.certd.Certd1.Manager-proxy.h"
+#include "proxies.h"
 #include "test_bus.h"
 
 #include <condition_variable>
@@ -17,46 +15,9 @@ namespace certd::test {
 inline constexpr const char* certdName = bus::serviceName;
 inline constexpr const char* managerPath = bus::managerPath;
 
-class ManagerProxy final
-    : public sdbus::ProxyInterfaces<org::certd::Certd1::Manager_proxy, sdbus::ObjectManager_proxy,
-                                    sdbus::Properties_proxy> {
-public:
-    explicit ManagerProxy(sdbus::IConnection& connection);
-    ~ManagerProxy();
-
-private:
-    void onTrustStoreChanged(const uint32_t&) override {}
-    void onHostCertificateChanged(const std::string&, const sdbus::ObjectPath&) override {}
-    void onCertificateExpiring(const sdbus::ObjectPath&, const std::string&, const int64_t&, const uint32_t&) override {}
-    void onCertificateExpired(const sdbus::ObjectPath&, const std::string&, const int64_t&) override {}
-    void onInterfacesAdded(const sdbus::ObjectPath&,
-                           const std::map<std::string, std::map<std::string, sdbus::Variant>>&) override {}
-    void onInterfacesRemoved(const sdbus::ObjectPath&, const std::vector<std::string>&) override {}
-    void onPropertiesChanged(const std::string&, const std::map<std::string, sdbus::Variant>&,
-                             const std::vector<std::string>&) override {}
-};
-
-class CaProxy final
-    : public sdbus::ProxyInterfaces<org::certd::Certd1::CACertificate_proxy, sdbus::Properties_proxy> {
-public:
-    CaProxy(sdbus::IConnection& connection, const std::string& path);
-    ~CaProxy();
-
-private:
-    void onPropertiesChanged(const std::string&, const std::map<std::string, sdbus::Variant>&,
-                             const std::vector<std::string>&) override {}
-};
-
-class HostProxy final
-    : public sdbus::ProxyInterfaces<org::certd::Certd1::HostCertificate_proxy, sdbus::Properties_proxy> {
-public:
-    HostProxy(sdbus::IConnection& connection, const std::string& service);
-    ~HostProxy();
-
-private:
-    void onPropertiesChanged(const std::string&, const std::map<std::string, sdbus::Variant>&,
-                             const std::vector<std::string>&) override {}
-};
+using client::CaProxy;
+using client::HostProxy;
+using client::ManagerProxy;
 
 // A signal as received: member, path, and its arguments rendered as text
 // (object paths and strings as is, numbers in decimal).
