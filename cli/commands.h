@@ -1,0 +1,59 @@
+// certctl's verbs. Each takes the session (certd on the bus, how to print)
+// and its own arguments, prints what it did, and returns the exit code;
+// failures are thrown (Failure, sdbus::Error) and printed by main.
+#pragma once
+
+#include "certd_bus.h"
+#include "output.h"
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace certd::cli {
+
+struct Session {
+    CertdBus& bus;
+    OutputOptions output;
+    std::ostream& out;
+    std::int64_t now; // the reference for "in 364 days"
+
+    bool json() const { return output.json != JsonMode::Off; }
+};
+
+struct ExportOptions {
+    bool der = false;
+    std::string outputFile; // empty: standard output
+};
+
+struct GenerateOptions {
+    std::string hostname;
+    std::string keyType;
+    std::optional<std::uint32_t> days;
+    std::vector<std::string> names;
+};
+
+int showStatus(Session& session);
+
+int listCas(Session& session);
+int showCa(Session& session, const std::string& id);
+int inspectCa(Session& session, const std::string& file);
+int importCa(Session& session, const std::vector<std::string>& files, bool all);
+int exportCa(Session& session, const std::string& id, const ExportOptions& options);
+int deleteCa(Session& session, const std::vector<std::string>& ids);
+int reloadCas(Session& session);
+
+int showHost(Session& session, const std::optional<std::string>& service);
+int generateHost(Session& session, const std::string& service, const GenerateOptions& options);
+int uploadHost(Session& session, const std::string& service, const std::string& certificateFile,
+               const std::string& keyFile);
+int exportHost(Session& session, const std::string& service, const ExportOptions& options);
+int exportApplianceCa(Session& session, const ExportOptions& options);
+
+int listExpiring(Session& session, std::uint32_t days);
+int checkExpiry(Session& session);
+int monitor(Session& session);
+
+} // namespace certd::cli

@@ -1,0 +1,152 @@
+// The host certificates' verbs: show-host, generate, upload, export-host,
+// export-appliance-ca.
+#include "commands.h"
+#include "export_output.h"
+#include "failure.h"
+#include "input.h"
+#include "properties.h"
+
+#include <unistd.h>
+
+#include <future>
+#include <iostream>
+
+namespace certd::cli {
+namespace {
+
+std::vector<std::string> servicesOf(const ManagedObjects& objects)
+{
+    std::vector<std::string> services;
+    for (const auto& [path, interfaces] : objects)
+        if (path.starts_with(bus::hostPathPrefix) && interfaces.count(bus::hostInterface))
+            services.push_back(path.substr(bus::hostPathPrefix.size()));
+    return services;
+}
+
+// service, checked against the services certd has.
+std::string knownService(Session& session, const std::string& service)
+{
+    const auto services = servicesOf(session.bus.objects());
+    if (std::find(services.begin(), services.end(), service) != services.end())
+        return service;
+    std::string known;
+    for (const auto& name : services)
+        known += (known.empty() ? "" : ", ") + name;
+    throw Failure(exitCodeForCertdError("InvalidArgument"),
+                  "certd has no service \"" + service + "\"; its services are: " + known);
+}
+
+Properties hostProperties(Session& session, const std::string& service)
+{
+    client::HostProxy host(session.bus.connection(), service);
+    return host.GetAll(bus::hostInterface);
+}
+
+// "https: \"probe.example.com\" (ec-p256), expires ..."
+std::string summary(Session& session, const Properties& properties)
+{
+    return "\"" + textOf(properties, "CommonName") + "\" (" + textOf(properties, "KeyType") + "), expires " +
+           humanDate(numberOf(properties, "NotAfter"), session.now);
+}
+
+void noteHostnameMismatch(const Properties& properties)
+{
+    if (!flagOf(properties, "HostnameMatches"))
+        std::cerr << "Note: the certificate does not match this appliance's host name; clients will warn.\n";
+}
+
+// Waits for the call, turning a spinner on a terminal while it lasts:
+// an RSA-4096 key can take many seconds.
+void callWithProgress(Session& session, sdbus::MethodCall& call, const std::string& doing)
+{
+    auto reply = std::async(std::launch::async, [&] { return session.bus.call(call); });
+    const bool show = ::isatty(STDERR_FILENO) && !session.json();
+    static const char spinner[] = "|/-\\";
+    for (unsigned turn = 0; reply.wait_for(std::chrono::milliseconds(150)) != std::future_status::ready; ++turn)
+        if (show)
+            std::cerr << "\r" << doing << " " << spinner[turn % 4] << std::flush;
+    if (show)
+        std::cerr << "\r" << std::string(doing.size() + 2, ' ') << "\r" << std::flush;
+    reply.get(); // rethrows certd's error
+}
+
+std::map<std::string, sdbus::Variant> generationOptions(const GenerateOptions& options)
+{
+    std::map<std::string, sdbus::Variant> map;
+    if (!options.hostname.empty())
+        map["Hostname"] = options.hostname;
+    if (!options.keyType.empty())
+        map["KeyType"] = options.keyType;
+    if (options.days)
+        map["ValidityDays"] = *options.days;
+    if (!options.names.empty())
+        map["AdditionalNames"] = options.names;
+    return map;
+}
+
+} // namespace
+
+int showHost(Session& session, const std::optional<std::string>& service)
+{
+    const auto services = service ? std::vector<std::string>{knownService(session, *service)}
+                                  : servicesOf(session.bus.objects());
+    auto list = nlohmann::json::array();
+    for (std::size_t i = 0; i < services.size(); ++i) {
+        Fields fields;
+        nlohmann::json json;
+        describe(hostProperties(session, services[i]), hostPropertyViews(), session.now, fields, json);
+        list.push_back(json);
+        if (!session.json()) {
+            if (i > 0)
+                session.out << "\n";
+            fields.print(session.out);
+        }
+    }
+    if (session.json())
+        printJson(session.out, service ? list.front() : list, session.output.json);
+    return exitSuccess;
+}
+
+int generateHost(Session& session, const std::string& service, const GenerateOptions& options)
+{
+    knownService(session, service);
+    auto call = session.bus.changeCall(bus::hostObjectPath(service), bus::hostInterface, "Generate");
+    call << generationOptions(options);
+    callWithProgress(session, call, "Generating a key and certificate for " + service + "...");
+    const auto properties = hostProperties(session, service);
+    session.out << "Generated a new " << service << " certificate: " << summary(session, properties) << ".\n";
+    noteHostnameMismatch(properties);
+    return exitSuccess;
+}
+
+int uploadHost(Session& session, const std::string& service, const std::string& certificateFile,
+               const std::string& keyFile)
+{
+    knownService(session, service);
+    const Bytes certificate = readInput(certificateFile);
+    const Bytes key = readInput(keyFile);
+    auto call = session.bus.changeCall(bus::hostObjectPath(service), bus::hostInterface, "Upload");
+    call << certificate << key;
+    session.bus.call(call);
+    const auto properties = hostProperties(session, service);
+    session.out << "Uploaded the " << service << " certificate: " << summary(session, properties) << ", issued by \""
+                << textOf(properties, "IssuerCommonName") << "\".\n";
+    noteHostnameMismatch(properties);
+    return exitSuccess;
+}
+
+int exportHost(Session& session, const std::string& service, const ExportOptions& options)
+{
+    knownService(session, service);
+    client::HostProxy host(session.bus.connection(), service);
+    writeExport(session, host.Export(exportFormat(options)), options, "the " + service + " certificate");
+    return exitSuccess;
+}
+
+int exportApplianceCa(Session& session, const ExportOptions& options)
+{
+    writeExport(session, session.bus.manager().ExportApplianceCA(exportFormat(options)), options, "the appliance CA");
+    return exitSuccess;
+}
+
+} // namespace certd::cli
