@@ -16,6 +16,10 @@ CaObjects::CaObjects(sdbus::IConnection& connection, TrustStore& store, EventLoo
     , loop_(loop)
     , authorizer_(authorizer)
     , outputState_(std::move(outputState))
+    , unpublished_(connection, std::string(bus::caPathPrefix),
+                   [this](const std::string& path, const std::string& interface) {
+                       return refuseUnpublished(path, interface);
+                   })
 {
 }
 
@@ -116,10 +120,32 @@ void CaObjects::retract(const std::string& fingerprint)
     if (found == objects_.end())
         return;
     found->second->emitInterfacesRemovedSignal();
-    // Destroyed after the current message is handled: it may be that
-    // object's own Delete call.
+    // Off the bus at once, so no call or GetManagedObjects after the signal
+    // finds it (such calls get NotFound from unpublished_); the C++ object is
+    // destroyed after the current message is handled, which may be one of
+    // its own.
+    found->second->unregisterAdaptor();
     loop_.post([object = std::shared_ptr<CaCertificateObject>(std::move(found->second))] {});
     objects_.erase(found);
+}
+
+std::optional<UnpublishedObjects::Refusal> CaObjects::refuseUnpublished(const std::string& path,
+                                                                        const std::string& interface) const
+{
+    if (interface != bus::caInterface && interface != "org.freedesktop.DBus.Properties")
+        return std::nullopt;
+    if (!path.starts_with(bus::caPathPrefix))
+        return std::nullopt;
+    const auto fingerprint = path.substr(bus::caPathPrefix.size());
+    const bool wellFormed = fingerprint.size() == 64 &&
+                            fingerprint.find_first_not_of("0123456789abcdef") == std::string::npos;
+    if (objects_.contains(fingerprint))
+        return std::nullopt; // an unknown member of a published object is sd-bus's to answer
+    if (!wellFormed) // what sd-bus would say without the fallback, which makes it say UnknownMethod
+        return UnpublishedObjects::Refusal{"org.freedesktop.DBus.Error.UnknownObject", "Unknown object '" + path + "'."};
+    return UnpublishedObjects::Refusal{
+        std::string(bus::errorPrefix) + std::string(errorCodeName(ErrorCode::NotFound)),
+        "No CA certificate with fingerprint " + fingerprint + " is stored (deleted, or never imported)"};
 }
 
 } // namespace certd

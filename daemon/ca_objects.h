@@ -9,6 +9,7 @@
 #include "ca_certificate_object.h"
 #include "pending_replies.h"
 #include "trust/trust_store.h"
+#include "unpublished_objects.h"
 
 #include <functional>
 #include <map>
@@ -44,6 +45,10 @@ private:
     void apply(const TrustStoreChanges& changes, bool announce);
     void publish(const StoredCaPtr& stored, bool announce);
     void retract(const std::string& fingerprint);
+    // NotFound, with the fingerprint, for calls to the path of a CA that is
+    // not stored (deleted, or never imported); nullopt for anything else.
+    std::optional<UnpublishedObjects::Refusal> refuseUnpublished(const std::string& path,
+                                                                 const std::string& interface) const;
 
     sdbus::IConnection& connection_;
     TrustStore& store_;
@@ -54,6 +59,7 @@ private:
     PendingReplies<sdbus::ObjectPath> importReplies_;
     PendingReplies<> removeReplies_;
     PendingReplies<uint32_t> reloadReplies_;
+    UnpublishedObjects unpublished_; // last: its handler reads objects_
 };
 
 } // namespace certd

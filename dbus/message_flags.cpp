@@ -1,21 +1,8 @@
 #include "message_flags.h"
 
-#include <sdbus-c++/Message.h>
-#include <systemd/sd-bus.h>
+#include "raw_message.h"
 
 namespace certd {
-namespace {
-
-// sdbus-c++ 1.2 keeps the sd_bus_message in a protected member and offers
-// no accessor for these flags: a derived type may name the member.
-struct RawMessage : sdbus::Message {
-    static sd_bus_message* of(const sdbus::Message& message)
-    {
-        return static_cast<sd_bus_message*>(message.*(&RawMessage::msg_));
-    }
-};
-
-} // namespace
 
 bool allowsInteractiveAuthorization(const sdbus::Message& message)
 {

@@ -182,8 +182,25 @@ TEST_F(CaStoreDbusTest, DeleteRemovesObjectFileAndTrust)
         return s.member == "TrustStoreChanged" && s.arguments.at(0) == "0";
     });
     EXPECT_TRUE(changed);
-    // The object is gone: calling it again is the bus's UnknownObject.
-    EXPECT_EQ(errorNameOf([&] { caObject(path)->Delete(); }), "org.freedesktop.DBus.Error.UnknownObject");
+    // The object is gone: calling it again says which certificate is not stored.
+    EXPECT_EQ(errorNameOf([&] { caObject(path)->Delete(); }), "org.certd.Certd1.Error.NotFound");
+    EXPECT_THAT(errorMessageOf([&] { caObject(path)->Delete(); }), HasSubstr(ca.fingerprint()));
+    EXPECT_EQ(errorNameOf([&] { caObject(path)->CommonName(); }), "org.certd.Certd1.Error.NotFound");
+}
+
+TEST_F(CaStoreDbusTest, UnpublishedPathsAreNotFoundOnlyWhereACaCouldBe)
+{
+    const auto never = makeCa("Never imported");
+    EXPECT_EQ(errorNameOf([&] { caObject(caPath(never))->Export("pem"); }), "org.certd.Certd1.Error.NotFound");
+    // Not a fingerprint: the bus's own answer.
+    EXPECT_EQ(errorNameOf([&] { caObject(std::string(bus::caPathPrefix) + "abc")->Delete(); }),
+              "org.freedesktop.DBus.Error.UnknownObject");
+    // A published object keeps sd-bus's answers for members it lacks.
+    const auto path = import(makeCa("Published"));
+    const auto proxy = sdbus::createProxy(*connection_, certdName, path);
+    EXPECT_EQ(errorNameOf([&] { proxy->callMethod("NoSuchMethod").onInterface(bus::caInterface); }),
+              "org.freedesktop.DBus.Error.UnknownMethod");
+    EXPECT_EQ(caObject(path)->CommonName(), "Published");
 }
 
 TEST_F(CaStoreDbusTest, ManagedObjectsListEveryCaWithProperties)

@@ -1,0 +1,67 @@
+#include "unpublished_objects.h"
+
+#include "raw_message.h"
+
+#include <sdbus-c++/IObject.h>
+
+#include <stdexcept>
+
+namespace certd {
+namespace {
+
+// sdbus-c++ 1.2 exposes no sd_bus* of a connection, but a message made on
+// it knows its bus.
+sd_bus* busOf(sdbus::IConnection& connection, const std::string& prefix)
+{
+    // An object that is never registered (no vtable): it only makes a signal
+    // message, which is never sent.
+    const auto probe = sdbus::createObject(connection, prefix);
+    const auto signal = probe->createSignal("org.certd.Probe", "Probe");
+    sd_bus* bus = sd_bus_message_get_bus(RawMessage::of(signal));
+    if (!bus)
+        throw std::runtime_error("No sd-bus connection behind the sdbus-c++ connection");
+    return bus;
+}
+
+int answer(sd_bus_message* message, void* userdata, sd_bus_error* error)
+{
+    const auto& handler = *static_cast<const UnpublishedObjects::Handler*>(userdata);
+    const char* path = sd_bus_message_get_path(message);
+    const char* interface = sd_bus_message_get_interface(message);
+    if (!path || !interface)
+        return 0;
+    uint8_t type = 0;
+    if (sd_bus_message_get_type(message, &type) < 0 || type != SD_BUS_MESSAGE_METHOD_CALL)
+        return 0;
+    try {
+        const auto refusal = handler(path, interface);
+        if (!refusal)
+            return 0;
+        return sd_bus_error_set(error, refusal->errorName.c_str(), refusal->message.c_str());
+    } catch (...) {
+        return 0; // never let an exception cross sd-bus's C frames
+    }
+}
+
+} // namespace
+
+struct UnpublishedObjects::Slot {
+    sd_bus_slot* slot = nullptr;
+    ~Slot() { sd_bus_slot_unref(slot); }
+};
+
+UnpublishedObjects::UnpublishedObjects(sdbus::IConnection& connection, const std::string& prefix, Handler handler)
+    : handler_(std::move(handler))
+    , slot_(std::make_unique<Slot>())
+{
+    // sd-bus wants the prefix without its trailing slash.
+    const auto trimmed = prefix.size() > 1 && prefix.back() == '/' ? prefix.substr(0, prefix.size() - 1) : prefix;
+    const int result = sd_bus_add_fallback(busOf(connection, trimmed), &slot_->slot, trimmed.c_str(), answer, &handler_);
+    if (result < 0)
+        throw std::runtime_error("Could not install the D-Bus fallback for " + trimmed + ": error " +
+                                 std::to_string(-result));
+}
+
+UnpublishedObjects::~UnpublishedObjects() = default;
+
+} // namespace certd
