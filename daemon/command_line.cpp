@@ -23,6 +23,9 @@ std::optional<CommandLine> parseCommandLine(int argc, char** argv, int& exitCode
     app.add_option("--log-level", options.logLevel, "Log level")
         ->check(CLI::IsMember({"trace", "debug", "info", "warning", "error", "critical", "off"}))
         ->default_str("info");
+    app.add_flag("--check-config", options.checkConfig,
+                 "Check the configuration file (--config, or the default) and exit: 0 when valid, "
+                 "1 with FILE:LINE: and the reason when not");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {

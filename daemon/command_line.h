@@ -13,6 +13,7 @@ struct CommandLine {
     std::filesystem::path stateDirectory;
     bool sessionBus = false;
     std::string logLevel = "info";
+    bool checkConfig = false; // --check-config: validate the file, report, exit
 };
 
 // nullopt when the program should exit with exitCode (--help, --version,

@@ -8,7 +8,27 @@
 
 #include <spdlog/spdlog.h>
 
+#include <iostream>
 #include <malloc.h>
+
+namespace {
+
+// certd --check-config, like nginx -t: the verdict on stdout or stderr, no
+// logging set-up, no bus, no state directory.
+int checkConfig(const certd::CommandLine& options)
+{
+    try {
+        certd::loadConfig(options.configFile, options.configGiven);
+    } catch (const certd::Error& error) {
+        std::cerr << "certd: " << error.what() << "\n";
+        return 1;
+    }
+    const bool exists = std::filesystem::exists(options.configFile);
+    std::cout << options.configFile.string() << (exists ? ": configuration is valid\n" : ": not present; the defaults apply\n");
+    return 0;
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -24,6 +44,8 @@ int main(int argc, char** argv)
     const auto options = certd::parseCommandLine(argc, argv, exitCode);
     if (!options)
         return exitCode;
+    if (options->checkConfig)
+        return checkConfig(*options);
     certd::setUpLogging(options->logLevel);
 
     certd::Config config;
