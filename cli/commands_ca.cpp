@@ -15,6 +15,7 @@
 namespace certd::cli {
 namespace {
 
+// Points into the ManagedObjects it was made from: keep those alive.
 struct StoredCa {
     std::string path;
     std::string fingerprint;
@@ -189,7 +190,8 @@ int importCa(Session& session, const std::vector<std::string>& files, bool all)
 
 int exportCa(Session& session, const std::string& id, const ExportOptions& options)
 {
-    const auto ca = resolve(storedCas(session.bus.objects()), id);
+    const auto objects = session.bus.objects(); // ca points into it
+    const auto ca = resolve(storedCas(objects), id);
     client::CaProxy proxy(session.bus.connection(), ca.path);
     const auto data = proxy.Export(exportFormat(options));
     writeExport(session, data, options, "CA certificate " + named(textOf(*ca.properties, "CommonName"), ca.fingerprint));

@@ -2,9 +2,13 @@
 // shipped D-Bus policy, as root and as an unprivileged user.
 #include "certd_fixture.h"
 #include "process.h"
+#include "temp_dir.h"
+#include "test_paths.h"
 
 #include <gmock/gmock.h>
 #include <nlohmann/json.hpp>
+
+#include <regex>
 
 namespace certd::test {
 namespace {
@@ -223,6 +227,28 @@ TEST_F(BusctlTest, HostCertificateWorkflow)
                                    {dbusSendBytes(leaf.pem()), dbusSendBytes(leaf.keyPem())}, true),
               "org.certd.Certd1.Error.AccessDenied");
     EXPECT_EQ(busctl({"get-property", certdName, httpsPath, hostInterface, "Origin"}).out, "s \"uploaded\"\n");
+}
+
+// Every signal argument named in dbus/*.xml is named at run time too, so
+// busctl introspect, d-feet and generated clients see the names.
+TEST_F(BusctlTest, RuntimeIntrospectionNamesSignalArguments)
+{
+    const auto runtime = json(call(managerPath, "org.freedesktop.DBus.Introspectable", "Introspect"))["data"][0]
+                             .get<std::string>();
+    const auto declared = readTextFile(sourceDirectory() / "dbus" / "org.certd.Certd1.Manager.xml");
+    const std::regex signalElement(R"re(<signal name="(\w+)">([\s\S]*?)</signal>)re");
+    const std::regex argName(R"re(<arg name="(\w+)")re");
+    int checked = 0;
+    for (std::sregex_iterator signal(declared.begin(), declared.end(), signalElement), end; signal != end; ++signal) {
+        const std::string name = (*signal)[1];
+        const auto start = runtime.find("<signal name=\"" + name + "\">");
+        ASSERT_NE(start, std::string::npos) << name << " is not introspectable";
+        const auto element = runtime.substr(start, runtime.find("</signal>", start) - start);
+        const std::string args = (*signal)[2];
+        for (std::sregex_iterator arg(args.begin(), args.end(), argName); arg != end; ++arg, ++checked)
+            EXPECT_THAT(element, HasSubstr("name=\"" + (*arg)[1].str() + "\"")) << "in signal " << name;
+    }
+    EXPECT_GE(checked, 8) << "the XML's signals were not found";
 }
 
 class BusctlAdminGroupTest : public BusctlTest {

@@ -12,6 +12,11 @@ std::filesystem::path certdBinary()
     return CERTD_TEST_BINARY;
 }
 
+std::filesystem::path certctlBinary()
+{
+    return CERTCTL_TEST_BINARY;
+}
+
 std::filesystem::path faultShim()
 {
     return CERTD_FAULT_SHIM;

@@ -1,0 +1,272 @@
+// certctl as an administrator and a script use it: against a certd on a bus
+// that enforces the shipped policy, as root and as the unprivileged user
+// nobody (with a stand-in polkit). Each test checks what certctl printed,
+// its exit status (the documented table of certctl(1)) and certd's state.
+#include "certd_fixture.h"
+#include "fake_polkit.h"
+#include "process.h"
+#include "test_keys.h"
+#include "test_paths.h"
+
+#include <gmock/gmock.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+namespace certd::test {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+const std::vector<std::string> asNobody = {"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"};
+
+// Exit statuses of certctl(1).
+constexpr int usageError = 2;
+constexpr int invalidCertificate = 10;
+constexpr int notCa = 13;
+constexpr int notFound = 15;
+constexpr int accessDenied = 18;
+constexpr int keyEncrypted = 20;
+constexpr int keyMismatch = 21;
+
+class CertctlTest : public CertdFixture {
+protected:
+    CertctlTest()
+        : CertdFixture(TestBus::Policy::System, FakePolkit::policy())
+        , polkit_(bus_)
+    {
+    }
+
+    CommandResult certctl(const std::vector<std::string>& arguments, const std::string& input = {},
+                          bool unprivileged = false)
+    {
+        std::vector<std::string> argv = unprivileged ? asNobody : std::vector<std::string>{};
+        argv.push_back(certctlBinary().string());
+        argv.insert(argv.end(), arguments.begin(), arguments.end());
+        return runCommand(argv, {"DBUS_SYSTEM_BUS_ADDRESS=" + bus_.address()}, input);
+    }
+
+    CommandResult asNobodyCall(const std::vector<std::string>& arguments) { return certctl(arguments, {}, true); }
+
+    std::string file(const std::string& name, const std::string& content)
+    {
+        writeTextFile(dir_ / name, content);
+        return (dir_ / name).string();
+    }
+
+    static nlohmann::json json(const CommandResult& result)
+    {
+        EXPECT_EQ(result.exitCode, 0) << result.err;
+        return nlohmann::json::parse(result.out);
+    }
+
+    FakePolkit polkit_;
+};
+
+TEST_F(CertctlTest, ImportListShowExportDeleteRoundTrip)
+{
+    const auto ca = makeCa("Corporate Proxy CA");
+    const auto imported = certctl({"import-ca", file("proxy.pem", ca.pem())});
+    ASSERT_EQ(imported.exitCode, 0) << imported.err;
+    EXPECT_THAT(imported.out,
+                AllOf(StartsWith("Imported \"Corporate Proxy CA\""), HasSubstr(ca.fingerprint().substr(0, 12))));
+    EXPECT_EQ(caPaths(), std::vector<std::string>{caPath(ca)});
+
+    const auto listed = certctl({"list-cas"});
+    EXPECT_THAT(listed.out, AllOf(HasSubstr("FINGERPRINT"), HasSubstr(ca.fingerprint().substr(0, 12)),
+                                  HasSubstr("Corporate Proxy CA"), HasSubstr("1 CA certificate listed.")));
+    EXPECT_THAT(certctl({"--no-legend", "list-cas"}).out, Not(HasSubstr("FINGERPRINT")));
+
+    const auto shown = json(certctl({"--json=short", "show-ca", ca.fingerprint().substr(0, 8)}));
+    EXPECT_EQ(shown["CommonName"], "Corporate Proxy CA");
+    EXPECT_EQ(shown["Fingerprint"], ca.fingerprint());
+    EXPECT_TRUE(shown.contains("NotAfterUTC"));
+
+    EXPECT_EQ(certctl({"export-ca", "Corporate Proxy CA"}).out, ca.pem());
+    const auto derFile = (dir_ / "exported.der").string();
+    const auto written = certctl({"export-ca", ca.fingerprint(), "--der", "-o", derFile});
+    EXPECT_THAT(written.out, AllOf(HasSubstr("Wrote CA certificate"), HasSubstr("DER")));
+    std::ifstream derStream(derFile, std::ios::binary);
+    const std::string der((std::istreambuf_iterator<char>(derStream)), {});
+    const auto expected = ca.der();
+    EXPECT_EQ(der, std::string(expected.begin(), expected.end()));
+
+    const auto deleted = certctl({"delete-ca", ca.fingerprint().substr(0, 12)});
+    EXPECT_EQ(deleted.exitCode, 0) << deleted.err;
+    EXPECT_THAT(deleted.out, StartsWith("Deleted CA certificate \"Corporate Proxy CA\""));
+    EXPECT_TRUE(caPaths().empty());
+}
+
+TEST_F(CertctlTest, ImportFromStandardInputAndAlreadyStoredIsNoFailure)
+{
+    const auto ca = makeCa("From stdin");
+    EXPECT_EQ(certctl({"import-ca", "-"}, ca.pem()).exitCode, 0);
+    const auto again = certctl({"import-ca", "-"}, ca.pem());
+    EXPECT_EQ(again.exitCode, 0) << again.err;
+    EXPECT_THAT(again.out, StartsWith("Already stored: "));
+    EXPECT_EQ(caPaths().size(), 1u);
+}
+
+TEST_F(CertctlTest, ImportAllReportsEachCertificateAndExitsWithTheFirstRefusal)
+{
+    const auto first = makeCa("Bundle first");
+    const auto second = makeCa("Bundle second");
+    CertificateSpec leafSpec = serverSpec("leaf.example", first);
+    const auto leaf = makeCertificate(leafSpec);
+    const auto bundle = file("bundle.pem", first.pem() + leaf.pem() + second.pem());
+
+    const auto result = certctl({"import-ca", "--all", bundle});
+    EXPECT_EQ(result.exitCode, notCa) << result.out << result.err;
+    EXPECT_THAT(result.out, AllOf(HasSubstr("Imported \"Bundle first\""), HasSubstr("Imported \"Bundle second\"")));
+    EXPECT_THAT(result.err, HasSubstr("Refused: "));
+    EXPECT_EQ(caPaths().size(), 2u);
+
+    // Without --all only the first certificate counts.
+    restart();
+    const auto onlyFirst = certctl({"import-ca", file("second-first.pem", makeCa("Alone").pem() + leaf.pem())});
+    EXPECT_EQ(onlyFirst.exitCode, 0) << onlyFirst.err;
+    EXPECT_EQ(caPaths().size(), 3u);
+}
+
+TEST_F(CertctlTest, LargeFileIsReadWhole)
+{
+    // A real CA followed by ~200 KB of comments: certd gets it all and takes
+    // the first certificate.
+    const auto ca = makeCa("Behind a long preamble");
+    const auto result = certctl({"import-ca", file("big.pem", ca.pem() + std::string(200 * 1024, '#') + "\n")});
+    EXPECT_EQ(result.exitCode, 0) << result.err;
+    EXPECT_EQ(caPaths(), std::vector<std::string>{caPath(ca)});
+}
+
+TEST_F(CertctlTest, InspectStoresNothingAndSaysWhatIsIgnored)
+{
+    const auto ca = makeCa("Looked at");
+    const auto inspected = certctl({"inspect-ca", file("two.pem", ca.pem() + makeCa("Second").pem())});
+    EXPECT_EQ(inspected.exitCode, 0) << inspected.err;
+    EXPECT_THAT(inspected.out, AllOf(HasSubstr("Looked at"), HasSubstr("1 further certificate")));
+    EXPECT_TRUE(caPaths().empty());
+
+    const auto garbage = certctl({"inspect-ca", "-"}, "not a certificate");
+    EXPECT_EQ(garbage.exitCode, invalidCertificate) << garbage.err;
+    EXPECT_THAT(garbage.err, StartsWith("certctl: "));
+}
+
+TEST_F(CertctlTest, UnknownAndAmbiguousIdsAreNotFoundAndDeleteNothing)
+{
+    const auto ca = makeCa("Kept");
+    import(ca);
+    const auto unknown = certctl({"delete-ca", ca.fingerprint(), "0000000000"});
+    EXPECT_EQ(unknown.exitCode, notFound) << unknown.err;
+    EXPECT_EQ(caPaths().size(), 1u) << "every ID is resolved before anything is deleted";
+
+    const auto tooShort = certctl({"show-ca", ca.fingerprint().substr(0, 4)});
+    EXPECT_NE(tooShort.exitCode, 0);
+    EXPECT_EQ(certctl({"show-ca", "No such name"}).exitCode, notFound);
+}
+
+TEST_F(CertctlTest, UsageErrorsExitWithTwo)
+{
+    EXPECT_EQ(certctl({"no-such-verb"}).exitCode, usageError);
+    EXPECT_EQ(certctl({"generate", "ftp"}).exitCode, usageError);
+    EXPECT_EQ(certctl({"--json=yaml", "status"}).exitCode, usageError);
+    const auto der = certctl({"export-appliance-ca", "--der"});
+    EXPECT_EQ(der.exitCode, 0) << "standard output is a pipe here, not a terminal: " << der.err;
+    EXPECT_FALSE(der.out.empty());
+}
+
+TEST_F(CertctlTest, GenerateAndUploadAndTheirRefusals)
+{
+    const auto generated = certctl({"generate", "postgresql", "--hostname=db.example.com", "--key-type=ec-p384",
+                                    "--name=db.internal"});
+    ASSERT_EQ(generated.exitCode, 0) << generated.err;
+    EXPECT_THAT(generated.out, StartsWith("Generated a new postgresql certificate: \"db.example.com\""));
+    const auto shown = json(certctl({"--json=short", "show-host", "postgresql"}));
+    EXPECT_EQ(shown["CommonName"], "db.example.com");
+
+    const auto issuer = makeCa("Company PKI");
+    const auto leaf = makeCertificate(serverSpec("upload.example", issuer));
+    const auto certFile = file("leaf.pem", leaf.pem() + issuer.pem());
+    const auto uploaded = certctl({"upload", "https", certFile, file("leaf.key", leaf.keyPem())});
+    EXPECT_EQ(uploaded.exitCode, 0) << uploaded.err;
+    EXPECT_THAT(uploaded.out, HasSubstr("issued by \"Company PKI\""));
+
+    const auto encrypted = certctl({"upload", "https", certFile, file("enc.key", encryptedPkcs8Pem(*leaf.key))});
+    EXPECT_EQ(encrypted.exitCode, keyEncrypted) << encrypted.err;
+    EXPECT_THAT(encrypted.err, HasSubstr("passphrase"));
+    const auto other = makeCa("Other key");
+    const auto mismatch = certctl({"upload", "https", certFile, file("other.key", other.keyPem())});
+    EXPECT_EQ(mismatch.exitCode, keyMismatch) << mismatch.err;
+}
+
+TEST_F(CertctlTest, ReadingIsOpenToEveryoneChangesGoThroughPolkit)
+{
+    import(makeCa("Visible to all"));
+    const auto listed = asNobodyCall({"list-cas"});
+    EXPECT_EQ(listed.exitCode, 0) << listed.err;
+    EXPECT_THAT(listed.out, HasSubstr("Visible to all"));
+    EXPECT_EQ(asNobodyCall({"status"}).exitCode, 0);
+    EXPECT_EQ(asNobodyCall({"list-expiring", "--days=30"}).exitCode, 0);
+    EXPECT_TRUE(polkit_.checks().empty()) << "reading asks nobody's permission";
+
+    polkit_.answer(FakePolkit::Answer::Deny);
+    const auto denied = asNobodyCall({"check-expiry"});
+    EXPECT_EQ(denied.exitCode, accessDenied) << denied.err;
+    EXPECT_THAT(denied.err, HasSubstr("polkit says no"));
+    ASSERT_TRUE(polkit_.lastCheck());
+    EXPECT_EQ(polkit_.lastCheck()->flags, 1u) << "certctl lets polkit ask by default";
+
+    polkit_.answer(FakePolkit::Answer::Allow);
+    EXPECT_EQ(asNobodyCall({"--no-ask-password", "check-expiry"}).exitCode, 0);
+    EXPECT_EQ(polkit_.lastCheck()->flags, 0u);
+}
+
+TEST_F(CertctlTest, ListExpiringShowsWhatExpiresWithinTheWindow)
+{
+    CertificateSpec soon;
+    soon.subject = {{"CN", "Expires in five days"}};
+    soon.notAfter = now() + 5 * day;
+    import(makeCertificate(soon));
+    import(makeCa("Expires in a year"));
+
+    const auto expiring = json(certctl({"--json=short", "list-expiring", "--days=30"}));
+    ASSERT_EQ(expiring.size(), 1u) << expiring.dump();
+    EXPECT_EQ(expiring[0]["CommonName"], "Expires in five days");
+    EXPECT_THAT(certctl({"list-expiring", "--days=30"}).out, HasSubstr("Expires in five days"));
+    EXPECT_THAT(certctl({"list-expiring", "--days=1"}).out, Not(HasSubstr("Expires in five days")));
+}
+
+TEST_F(CertctlTest, MonitorPrintsALinePerSignalOnceItListens)
+{
+    const auto log = dir_ / "monitor.log";
+    ChildProcess::Options options;
+    options.argv = {certctlBinary().string(), "monitor"};
+    options.extraEnvironment = {"DBUS_SYSTEM_BUS_ADDRESS=" + bus_.address()};
+    options.logFile = log;
+    ChildProcess monitor(options);
+    ASSERT_TRUE(waitForText(log, "Ctrl-C stops.", 10s, monitor.exitFd()));
+    const auto ca = makeCa("Watched");
+    import(ca);
+    ASSERT_TRUE(waitForText(log, "TrustStoreChanged", 10s, monitor.exitFd()));
+    EXPECT_TRUE(waitForText(log, "InterfacesAdded", 10s, monitor.exitFd()));
+    EXPECT_TRUE(waitForText(log, caPath(ca), 10s, monitor.exitFd()));
+
+    stop();
+    EXPECT_TRUE(waitForText(log, "CertdStopped", 10s, monitor.exitFd()));
+    const auto status = monitor.stop(SIGINT);
+    ASSERT_TRUE(status);
+}
+
+TEST_F(CertctlTest, NotRunningSaysSo)
+{
+    stop();
+    const auto result = certctl({"status"});
+    EXPECT_NE(result.exitCode, 0);
+    EXPECT_THAT(result.err, HasSubstr("certd is not running"));
+    start();
+}
+
+} // namespace
+} // namespace certd::test
