@@ -11,6 +11,7 @@ packages="
   clang libclang-rt-14-dev
   cockpit-ws cockpit-bridge chromium chromium-driver python3-selenium
   squid-openssl curl
+  debhelper dpkg-dev fakeroot lintian scdoc bash-completion groff-base man-db git
 "
 missing=""
 for package in $packages; do

@@ -3,7 +3,9 @@
 # "N passed, N failed" (individual test cases) over all of:
 #   - the unit and integration suite on the normal build (build/),
 #   - the same suite under AddressSanitizer and UBSan (build-sanitized/),
-#   - every fuzz target for FUZZ_SECONDS, 30 by default (build-fuzz/).
+#   - every fuzz target for FUZZ_SECONDS, 30 by default (build-fuzz/),
+#   - the Debian packages: built, lintian-clean, their layout checked
+#     (build-package/).
 # --quick runs only the first. Run as root: tests chown files to other
 # groups, mount small tmpfs file systems, set chattr +i and call certd as
 # the unprivileged user "nobody".
@@ -22,6 +24,19 @@ if [ "${1:-}" != "--quick" ]; then
     echo "== fuzzing"
     scripts/fuzz.sh || status=1
     sources="$sources build-fuzz/results.txt"
+    echo "== the Debian package"
+    # Built from a copy of the tree in a temporary directory; only the
+    # packages and logs land in build-package/ (ignored by git).
+    mkdir -p build-package
+    : > build-package/results.txt
+    scripts/build-package.sh --results build-package/results.txt build-package || status=1
+    if grep -qx 'PASS package-build' build-package/results.txt; then
+        python3 tests/package/check-package.py --results build-package/results.txt build-package
+        check=$?
+        [ $check -eq 0 ] || status=1
+        [ $check -le 1 ] || echo "FAIL package-check (exit status $check)" >> build-package/results.txt
+    fi
+    sources="$sources build-package/results.txt"
 fi
 python3 scripts/test-summary.py $sources
 exit $status
