@@ -18,7 +18,7 @@ ninja -C $build >/dev/null
 
 corpus=$build/corpus
 rm -rf "$corpus"
-mkdir -p "$corpus/certificates" "$corpus/keys" "$corpus/pem" "$corpus/config" "$corpus/names"
+mkdir -p "$corpus/certificates" "$corpus/keys" "$corpus/pem" "$corpus/config" "$corpus/names" "$corpus/bundles"
 for crt in /usr/share/ca-certificates/mozilla/*.crt; do
     name=$(basename "$crt" .crt | tr -c 'A-Za-z0-9\n' _)
     cp "$crt" "$corpus/certificates/$name.pem"
@@ -44,6 +44,12 @@ printf '*.apps.example.com' > "$corpus/names/wildcard"
 printf '2001:db8::1' > "$corpus/names/ipv6"
 printf '30 7 1' > "$corpus/names/days"
 printf '1a2b3c4d.0' > "$corpus/names/hashed"
+# Bundles for certctl import-ca --all: a PEM sequence, PKCS#7 in PEM and DER.
+set -- $(ls "$corpus"/certificates/*.pem | head -3)
+cat "$@" > "$corpus/bundles/sequence.pem"
+openssl crl2pkcs7 -nocrl -certfile "$corpus/bundles/sequence.pem" -out "$corpus/bundles/bundle.p7b"
+openssl crl2pkcs7 -nocrl -certfile "$corpus/bundles/sequence.pem" -outform DER -out "$corpus/bundles/bundle.p7b.der"
+cp "$1" "$corpus/bundles/"
 CERTD_FUZZ_WRITE_SEEDS="$corpus/state_files" $build/tests/fuzz/fuzz-state-files >/dev/null 2>&1
 
 results=$build/results.txt
@@ -68,7 +74,7 @@ run() {
 
 status=0
 pids=""
-for pair in certificate-input:certificates private-key:keys pem:pem config:config state-files:state_files names:names; do
+for pair in certificate-input:certificates private-key:keys pem:pem config:config state-files:state_files names:names bundle:bundles; do
     target=${pair%%:*} seeds=${pair#*:}
     run "$target" "$seeds" > "$build/run-$target.out" 2>&1 &
     pids="$pids $!:$target"
