@@ -146,6 +146,15 @@ class Stack:
         self.processes.append((name, process, own_group))
         return process
 
+    def certd_state(self):
+        """Empty while certd runs; else how it ended and its log's tail, for failure messages."""
+        certd = getattr(self, "certd", None)
+        if certd is None or certd.poll() is None:
+            return ""
+        with open(os.path.join(self.work, "certd.log"), "rb") as f:
+            tail = f.read()[-2000:].decode(errors="replace")
+        return f"; certd exited with {certd.returncode}:\n{tail}"
+
     def start_bus(self):
         config = os.path.join(self.work, "bus.conf")
         with open(config, "w") as f:
@@ -263,7 +272,10 @@ class Stack:
         cmd = ["busctl", "--address=" + self.bus_address]
         if json_output:
             cmd.append("--json=short")
-        result = run(cmd + list(args), timeout=30)
+        result = run(cmd + list(args), timeout=30, check=False)
+        if result.returncode != 0:
+            raise AssertionError(f"{' '.join(cmd[2:] + list(args))[:200]} failed: {result.stderr.decode().strip()}"
+                                 + self.certd_state())
         return json.loads(result.stdout) if json_output else result.stdout.decode()
 
     def call_bytes(self, path, iface, method, data):
