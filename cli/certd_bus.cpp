@@ -23,6 +23,7 @@ CertdBus::CertdBus(const BusOptions& options)
     : connection_(connect(options.host))
     , manager_(std::make_unique<client::ManagerProxy>(*connection_))
     , askPassword_(options.askPassword)
+    , remote_(!options.host.empty())
 {
 }
 
@@ -43,6 +44,7 @@ sdbus::MethodCall CertdBus::changeCall(const std::string& path, const char* inte
     auto& proxy = proxies_[path];
     if (!proxy)
         proxy = sdbus::createProxy(*connection_, bus::serviceName, path);
+    agent_.startIfUseful(askPassword_, remote_);
     auto message = proxy->createMethodCall(interface, method);
     if (askPassword_)
         allowInteractiveAuthorization(message);
@@ -52,16 +54,6 @@ sdbus::MethodCall CertdBus::changeCall(const std::string& path, const char* inte
 sdbus::MethodReply CertdBus::call(sdbus::MethodCall& message)
 {
     return message.send(static_cast<uint64_t>(changeTimeout.count()));
-}
-
-const Properties& propertiesOf(const ManagedObjects& objects, const std::string& path, const char* interface)
-{
-    static const Properties none;
-    const auto object = objects.find(sdbus::ObjectPath(path));
-    if (object == objects.end())
-        return none;
-    const auto properties = object->second.find(interface);
-    return properties == object->second.end() ? none : properties->second;
 }
 
 } // namespace certd::cli

@@ -4,6 +4,7 @@
 // administrator for a password (unless --no-ask-password).
 #pragma once
 
+#include "polkit_agent.h"
 #include "proxies.h"
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -45,9 +46,8 @@ private:
     std::unique_ptr<client::ManagerProxy> manager_;
     std::map<std::string, std::unique_ptr<sdbus::IProxy>> proxies_; // by path, for changeCall
     bool askPassword_;
+    bool remote_;
+    PolkitAgent agent_; // started before the first change call, when useful
 };
-
-// The properties of interface at path, or an empty map.
-const Properties& propertiesOf(const ManagedObjects& objects, const std::string& path, const char* interface);
 
 } // namespace certd::cli

@@ -54,7 +54,7 @@ StoredCa resolve(const std::vector<StoredCa>& cas, const std::string& id)
 // "\"Example Root CA\" (3f1d0c9a2b4e)"
 std::string named(const std::string& commonName, const std::string& fingerprint)
 {
-    return "\"" + (commonName.empty() ? std::string("Empty Common Name") : commonName) + "\" (" +
+    return "\"" + (commonName.empty() ? std::string("Empty Common Name") : printable(commonName)) + "\" (" +
            shortFingerprint(fingerprint) + ")";
 }
 
@@ -82,20 +82,25 @@ ImportOutcome importOne(Session& session, const Bytes& data, const std::string& 
 {
     auto call = session.bus.changeCall(bus::managerPath, bus::managerInterface, "ImportCACertificate");
     call << data;
+    sdbus::ObjectPath path;
     try {
         auto reply = session.bus.call(call);
-        sdbus::ObjectPath path;
         reply >> path;
-        client::CaProxy ca(session.bus.connection(), path);
-        const Properties properties = ca.GetAll(bus::caInterface);
-        return {exitSuccess, "Imported " + named(textOf(properties, "CommonName"), textOf(properties, "Fingerprint")) +
-                                 ", expires " + humanDate(numberOf(properties, "NotAfter"), session.now) + "."};
     } catch (const sdbus::Error& error) {
         const int code = exitCodeFor(error);
         // Already there is what the administrator wanted: not a failure.
         if (code == exitCodeForCertdError("AlreadyExists"))
             return {exitSuccess, "Already stored: " + what + ": " + error.getMessage()};
         return {code, "Refused: " + what + ": " + messageFor(error)};
+    }
+    try {
+        client::CaProxy ca(session.bus.connection(), path);
+        const Properties properties = ca.GetAll(bus::caInterface);
+        return {exitSuccess, "Imported " + named(textOf(properties, "CommonName"), textOf(properties, "Fingerprint")) +
+                                 ", expires " + humanDate(numberOf(properties, "NotAfter"), session.now) + "."};
+    } catch (const sdbus::Error&) {
+        // Imported all the same (deleted again meanwhile, say): say what is known.
+        return {exitSuccess, "Imported " + what + " as " + std::string(path) + "."};
     }
 }
 
@@ -171,19 +176,33 @@ int inspectCa(Session& session, const std::string& file)
 int importCa(Session& session, const std::vector<std::string>& files, bool all)
 {
     int exitCode = exitSuccess;
+    // Each file and certificate is reported and the first failure's status
+    // kept; one bad file does not stop the others.
+    const auto report = [&](const ImportOutcome& outcome) {
+        (outcome.exitCode == exitSuccess ? session.out : std::cerr) << printable(outcome.line) << "\n";
+        if (exitCode == exitSuccess)
+            exitCode = outcome.exitCode;
+    };
     for (const auto& file : files) {
-        const Bytes data = readInput(file);
-        std::vector<Bytes> certificates = all ? splitBundle(data) : std::vector<Bytes>{data};
-        if (certificates.empty())
-            throw Failure(exitCodeForCertdError("InvalidCertificate"),
-                          file + " holds no certificate (PEM, DER or PKCS#7 expected)");
-        for (std::size_t i = 0; i < certificates.size(); ++i) {
-            const std::string what = all ? whatOf(certificates[i], file, i, certificates.size()) : file;
-            const auto outcome = importOne(session, certificates[i], what);
-            (outcome.exitCode == exitSuccess ? session.out : std::cerr) << outcome.line << "\n";
-            if (exitCode == exitSuccess)
-                exitCode = outcome.exitCode;
+        std::vector<Bytes> certificates;
+        std::size_t unreadable = 0;
+        try {
+            const Bytes data = readInput(file);
+            certificates = all ? splitBundle(data, &unreadable) : std::vector<Bytes>{data};
+        } catch (const std::exception& error) {
+            report({exitFailure, "Refused: " + std::string(error.what())});
+            continue;
         }
+        if (unreadable > 0)
+            report({exitCodeForCertdError("InvalidCertificate"),
+                    "Skipped: " + std::to_string(unreadable) + " block" + (unreadable == 1 ? "" : "s") + " of " + file +
+                        " that " + (unreadable == 1 ? "is" : "are") + " no readable certificate"});
+        if (certificates.empty() && unreadable == 0)
+            report({exitCodeForCertdError("InvalidCertificate"),
+                    "Refused: " + file + " holds no certificate (PEM, DER or PKCS#7 expected)"});
+        for (std::size_t i = 0; i < certificates.size(); ++i)
+            report(importOne(session, certificates[i],
+                             all ? whatOf(certificates[i], file, i, certificates.size()) : file));
     }
     return exitCode;
 }
@@ -203,8 +222,12 @@ int deleteCa(Session& session, const std::vector<std::string>& ids)
     const auto objects = session.bus.objects();
     const auto cas = storedCas(objects);
     std::vector<StoredCa> chosen;
-    for (const auto& id : ids) // every id is checked before anything is deleted
-        chosen.push_back(resolve(cas, id));
+    for (const auto& id : ids) { // every id is checked before anything is deleted
+        auto ca = resolve(cas, id);
+        // Two IDs of one CA (a prefix and its name) delete it once.
+        if (std::none_of(chosen.begin(), chosen.end(), [&](const StoredCa& c) { return c.fingerprint == ca.fingerprint; }))
+            chosen.push_back(std::move(ca));
+    }
     for (const auto& ca : chosen) {
         auto call = session.bus.changeCall(ca.path, bus::caInterface, "Delete");
         session.bus.call(call);

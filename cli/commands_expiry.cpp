@@ -22,7 +22,7 @@ int checkExpiry(Session& session)
     reply >> rows;
     const auto entries = expiryEntries(rows);
     printExpiry(session, entries, "Checked: no certificate is expired or inside a warning window.");
-    if (!session.json() && !entries.empty())
+    if (!session.json() && session.output.legend && !entries.empty())
         session.out << "\nChecked: " << entries.size() << " certificate" << (entries.size() == 1 ? " needs" : "s need")
                     << " attention. certd announced each threshold newly crossed and renewed the generated certificates inside their renewal window.\n";
     return exitSuccess;

@@ -15,8 +15,10 @@ using Field = std::pair<std::string, nlohmann::json>;
 nlohmann::json variantJson(const sdbus::Variant& value)
 {
     const std::string type = value.peekValueType();
-    if (type == "s" || type == "o")
+    if (type == "s")
         return value.get<std::string>();
+    if (type == "o")
+        return std::string(value.get<sdbus::ObjectPath>());
     if (type == "b")
         return value.get<bool>();
     if (type == "x")
@@ -74,8 +76,11 @@ std::vector<Field> fieldsOf(sdbus::Message& message)
         std::map<std::string, sdbus::Variant> changed;
         message >> interface >> changed;
         fields.emplace_back("Object", message.getPath());
-        for (const auto& [name, value] : changed)
+        for (const auto& [name, value] : changed) {
             fields.emplace_back(name, variantJson(value));
+            if ((name == "NotBefore" || name == "NotAfter") && value.peekValueType() == "x")
+                fields.emplace_back(name + "UTC", isoDate(value.get<std::int64_t>()));
+        }
     }
     return fields;
 }
@@ -97,22 +102,37 @@ void printEvent(Session& session, const std::string& event, const std::vector<Fi
     session.out << printable(line) << std::endl;
 }
 
+// sdbus-c++ 1.2 calls match handlers from sd-bus's C code without a catch:
+// a signal that does not have the expected arguments is reported and skipped.
+template <typename Handler>
+auto guarded(Handler handler)
+{
+    return [handler](sdbus::Message& message) {
+        try {
+            handler(message);
+        } catch (const std::exception& error) {
+            std::cerr << "certctl: skipped a " << printable(message.getMemberName())
+                      << " signal that could not be read: " << printable(error.what()) << std::endl;
+        }
+    };
+}
+
 } // namespace
 
 int monitor(Session& session)
 {
     auto& connection = session.bus.connection();
     const std::string certd = bus::serviceName;
-    auto signals = connection.addMatch("type='signal',sender='" + certd + "'", [&](sdbus::Message& message) {
+    auto signals = connection.addMatch("type='signal',sender='" + certd + "'", guarded([&](sdbus::Message& message) {
         printEvent(session, message.getMemberName(), fieldsOf(message));
-    });
+    }));
     auto owner = connection.addMatch(
         "type='signal',sender='org.freedesktop.DBus',member='NameOwnerChanged',arg0='" + certd + "'",
-        [&](sdbus::Message& message) {
+        guarded([&](sdbus::Message& message) {
             std::string name, before, after;
             message >> name >> before >> after;
             printEvent(session, after.empty() ? "CertdStopped" : "CertdStarted", {});
-        });
+        }));
     // After the matches are in place: a script may wait for this line.
     std::cerr << "Monitoring certd's signals; Ctrl-C stops." << std::endl;
     connection.enterEventLoop();

@@ -63,7 +63,8 @@ void printExpiry(Session& session, const std::vector<ExpiryEntry>& entries, cons
         return;
     }
     if (entries.empty()) {
-        session.out << emptyText << "\n";
+        if (session.output.legend) // with --no-legend, nothing is nothing
+            session.out << emptyText << "\n";
         return;
     }
     Table table({"KIND", "ID", "COMMON NAME", "EXPIRES", "DAYS LEFT"});

@@ -3,9 +3,11 @@
 #include "failure.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace certd::cli {
@@ -24,20 +26,43 @@ void writeAll(int fd, const std::vector<std::uint8_t>& data, const std::string& 
     }
 }
 
+// Writes file in one step: a temporary file beside it, synced, renamed over
+// it. A full disk or an I/O error leaves the old file (or none), never a
+// truncated one; a symbolic link at file is replaced, not followed.
 void writeFile(const std::string& file, const std::vector<std::uint8_t>& data)
 {
-    // Certificates are public: the mode is the user's umask's 0644.
-    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+    std::string temporary = file + ".XXXXXX";
+    const int fd = ::mkstemp(temporary.data());
     if (fd < 0)
         throw Failure(exitFailure, "cannot write " + file + ": " + std::strerror(errno));
+    const auto fail = [&] {
+        const std::string reason = std::strerror(errno);
+        ::close(fd);
+        ::unlink(temporary.c_str());
+        throw Failure(exitFailure, "cannot write " + file + ": " + reason);
+    };
+    // Certificates are public: 0666 less the umask, as a plain open would make.
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    if (::fchmod(fd, 0666 & ~mask) != 0)
+        fail();
     try {
         writeAll(fd, data, file);
-    } catch (...) {
-        ::close(fd);
-        throw;
+    } catch (const Failure&) {
+        fail();
     }
-    if (::close(fd) != 0)
-        throw Failure(exitFailure, "cannot write " + file + ": " + std::strerror(errno));
+    if (::fsync(fd) != 0)
+        fail();
+    if (::close(fd) != 0) {
+        const std::string reason = std::strerror(errno);
+        ::unlink(temporary.c_str());
+        throw Failure(exitFailure, "cannot write " + file + ": " + reason);
+    }
+    if (::rename(temporary.c_str(), file.c_str()) != 0) {
+        const std::string reason = std::strerror(errno);
+        ::unlink(temporary.c_str());
+        throw Failure(exitFailure, "cannot write " + file + ": " + reason);
+    }
 }
 
 } // namespace

@@ -54,7 +54,13 @@ Bytes readInput(const std::string& file, std::size_t limit)
 {
     std::istream* in = &std::cin;
     std::ifstream opened;
-    if (file != "-") {
+    static bool standardInputRead = false;
+    if (file == "-") {
+        // A second "-" would silently be empty (upload https - -).
+        if (standardInputRead)
+            throw std::runtime_error("standard input (\"-\") can be given only once");
+        standardInputRead = true;
+    } else {
         opened.open(file, std::ios::binary);
         if (!opened)
             throw std::runtime_error("cannot read " + file + ": " + std::strerror(errno));
@@ -74,18 +80,43 @@ Bytes readInput(const std::string& file, std::size_t limit)
     return data;
 }
 
-std::vector<Bytes> splitBundle(const Bytes& data)
+std::vector<Bytes> splitBundle(const Bytes& data, std::size_t* unreadable)
 {
     std::vector<Bytes> certificates;
+    std::size_t skipped = 0;
     const std::string text(data.begin(), data.end());
-    if (text.find("-----BEGIN PKCS7-----") != std::string::npos) {
+    if (text.find("-----BEGIN ") != std::string::npos) {
+        // Block by block, without decryption (no passphrase prompt for a
+        // crafted "Proc-Type: 4,ENCRYPTED"): a block that does not decode is
+        // counted, not the end of the file.
         auto bio = memory(data);
-        if (Pkcs7Ptr p7{PEM_read_bio_PKCS7(bio.get(), nullptr, nullptr, nullptr)})
-            certificates = fromPkcs7(*p7);
-    } else if (text.find("-----BEGIN ") != std::string::npos) {
-        auto bio = memory(data);
-        while (X509Ptr cert{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)})
-            certificates.push_back(derOf(*cert));
+        char* name = nullptr;
+        char* header = nullptr;
+        unsigned char* body = nullptr;
+        long length = 0;
+        while (PEM_read_bio(bio.get(), &name, &header, &body, &length) == 1) {
+            const std::string label = name;
+            const unsigned char* cursor = body;
+            if (label == "CERTIFICATE" || label == "X509 CERTIFICATE" || label == "TRUSTED CERTIFICATE") {
+                X509Ptr cert{label == "TRUSTED CERTIFICATE" ? d2i_X509_AUX(nullptr, &cursor, length)
+                                                            : d2i_X509(nullptr, &cursor, length)};
+                if (cert)
+                    certificates.push_back(derOf(*cert));
+                else
+                    ++skipped;
+            } else if (label == "PKCS7" || label == "PKCS #7 SIGNED DATA") {
+                Pkcs7Ptr p7{d2i_PKCS7(nullptr, &cursor, length)};
+                const auto inside = p7 ? fromPkcs7(*p7) : std::vector<Bytes>{};
+                if (inside.empty())
+                    ++skipped;
+                certificates.insert(certificates.end(), inside.begin(), inside.end());
+            } else {
+                ++skipped;
+            }
+            OPENSSL_free(name);
+            OPENSSL_free(header);
+            OPENSSL_free(body);
+        }
     } else {
         const unsigned char* cursor = data.data();
         if (Pkcs7Ptr p7{d2i_PKCS7(nullptr, &cursor, static_cast<long>(data.size()))}) {
@@ -95,13 +126,17 @@ std::vector<Bytes> splitBundle(const Bytes& data)
             const unsigned char* end = data.data() + data.size();
             while (cursor < end) {
                 X509Ptr cert{d2i_X509(nullptr, &cursor, static_cast<long>(end - cursor))};
-                if (!cert)
+                if (!cert) {
+                    ++skipped; // the rest of the file is not a certificate
                     break;
+                }
                 certificates.push_back(derOf(*cert));
             }
         }
     }
     ERR_clear_error();
+    if (unreadable)
+        *unreadable = skipped;
     return certificates;
 }
 

@@ -16,9 +16,11 @@ using Bytes = std::vector<std::uint8_t>;
 // a mistaken file is not sent whole.
 Bytes readInput(const std::string& file, std::size_t limit = 64 * 1024 * 1024);
 
-// Every certificate of a PEM sequence, a PKCS#7 bundle (PEM or DER) or a
-// single DER certificate, each as DER, in order; empty when there is none.
-std::vector<Bytes> splitBundle(const Bytes& data);
+// Every certificate of a PEM sequence (which may hold PKCS#7 blocks), a
+// PKCS#7 bundle (DER) or DER certificates, each as DER, in order; empty when
+// there is none. unreadable, when given, counts the blocks that are not
+// certificates or do not decode (PEM), or 1 for undecodable DER after them.
+std::vector<Bytes> splitBundle(const Bytes& data, std::size_t* unreadable = nullptr);
 
 // The subject's common name of a DER certificate, for naming certificates
 // certd refused; empty when there is none or der is not a certificate.

@@ -3,6 +3,7 @@
 #include "certd_build_config.h"
 #include "commands.h"
 #include "failure.h"
+#include "output.h"
 
 #include <CLI/CLI.hpp>
 #include <sdbus-c++/Error.h>
@@ -135,15 +136,20 @@ int main(int argc, char** argv)
         return code == 0 ? exitSuccess : exitUsage;
     }
     try {
-        return run(arguments, command);
+        const int code = run(arguments, command);
+        // A full disk or a closed pipe behind standard output is a failure,
+        // not a silently shortened listing.
+        if (!(std::cout << std::flush))
+            throw std::runtime_error("could not write to standard output");
+        return code;
     } catch (const sdbus::Error& error) {
-        std::cerr << "certctl: " << messageFor(error) << "\n";
+        std::cerr << "certctl: " << printable(messageFor(error), true) << "\n";
         return exitCodeFor(error);
     } catch (const Failure& failure) {
-        std::cerr << "certctl: " << failure.what() << "\n";
+        std::cerr << "certctl: " << printable(failure.what(), true) << "\n";
         return failure.exitCode();
     } catch (const std::exception& error) {
-        std::cerr << "certctl: " << error.what() << "\n";
+        std::cerr << "certctl: " << printable(error.what(), true) << "\n";
         return exitFailure;
     }
 }

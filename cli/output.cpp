@@ -31,18 +31,53 @@ std::size_t displayWidth(const std::string& text)
 
 } // namespace
 
-std::string printable(const std::string& text)
+namespace {
+
+void escapeByte(std::string& shown, unsigned char byte)
+{
+    static const char digits[] = "0123456789abcdef";
+    shown += "\\x";
+    shown += digits[byte >> 4];
+    shown += digits[byte & 0xF];
+}
+
+// Length of the well-formed UTF-8 sequence at text[i], 0 when there is none.
+std::size_t sequenceLength(const std::string& text, std::size_t i)
+{
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::size_t length = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 0;
+    if (length == 0 || i + length > text.size())
+        return 0;
+    for (std::size_t k = 1; k < length; ++k)
+        if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80)
+            return 0;
+    return length;
+}
+
+} // namespace
+
+std::string printable(const std::string& text, bool keepNewlines)
 {
     std::string shown;
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7F) {
-            static const char digits[] = "0123456789abcdef";
-            shown += "\\x";
-            shown += digits[byte >> 4];
-            shown += digits[byte & 0xF];
+    for (std::size_t i = 0; i < text.size();) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte < 0x80) {
+            if ((byte < 0x20 && !(keepNewlines && byte == '\n')) || byte == 0x7F)
+                escapeByte(shown, byte);
+            else
+                shown += text[i];
+            ++i;
+            continue;
+        }
+        const auto length = sequenceLength(text, i);
+        // C1 controls (U+0080..U+009F, e.g. CSI) act on terminals like C0 ones.
+        const bool c1 = length == 2 && byte == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0;
+        if (length == 0 || c1) {
+            escapeByte(shown, byte);
+            ++i;
         } else {
-            shown += c;
+            shown.append(text, i, length);
+            i += length;
         }
     }
     return shown;

@@ -24,9 +24,10 @@ std::string humanDate(std::int64_t unixTime, std::int64_t now);
 std::string relativeTime(std::int64_t unixTime, std::int64_t now);
 // "2027-11-26T14:00:00Z".
 std::string isoDate(std::int64_t unixTime);
-// text with control characters as \xNN: names come from certificates, and
-// an escape sequence in a common name must not reach the terminal.
-std::string printable(const std::string& text);
+// text with control characters (C0, DEL, C1) and bytes that are not UTF-8
+// as \xNN: names come from certificates, and an escape sequence in a common
+// name must not reach the terminal. keepNewlines: for multi-line messages.
+std::string printable(const std::string& text, bool keepNewlines = false);
 // The first 12 hex digits, as list-cas shows them.
 std::string shortFingerprint(const std::string& fingerprint);
 

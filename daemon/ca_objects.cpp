@@ -119,7 +119,13 @@ void CaObjects::retract(const std::string& fingerprint)
     const auto found = objects_.find(fingerprint);
     if (found == objects_.end())
         return;
-    found->second->emitInterfacesRemovedSignal();
+    try {
+        found->second->emitInterfacesRemovedSignal();
+    } catch (const sdbus::Error& error) {
+        // The bus refused the signal (e.g. out of memory): the object still
+        // goes, or it would stay published for a CA that is not stored.
+        spdlog::warn("Could not announce the removal of CA certificate {}: {}", fingerprint, error.getMessage());
+    }
     // Off the bus at once, so no call or GetManagedObjects after the signal
     // finds it (such calls get NotFound from unpublished_); the C++ object is
     // destroyed after the current message is handled, which may be one of

@@ -259,6 +259,62 @@ TEST_F(CertctlTest, MonitorPrintsALinePerSignalOnceItListens)
     ASSERT_TRUE(status);
 }
 
+TEST_F(CertctlTest, OneBadFileDoesNotStopTheOthersAndTheFirstFailureCounts)
+{
+    const auto good = makeCa("After the bad ones");
+    CertificateSpec expired;
+    expired.subject = {{"CN", "Long gone"}};
+    expired.notBefore = now() - 30 * day;
+    expired.notAfter = now() - day;
+    const auto result = certctl({"import-ca", file("expired.pem", makeCertificate(expired).pem()),
+                                 (dir_ / "missing.pem").string(), file("good.pem", good.pem())});
+    EXPECT_EQ(result.exitCode, 12) << "Expired, the first refusal: " << result.err;
+    EXPECT_THAT(result.err, AllOf(HasSubstr("Long gone"), HasSubstr("missing.pem")));
+    EXPECT_EQ(caPaths(), std::vector<std::string>{caPath(good)});
+}
+
+TEST_F(CertctlTest, TwoIdsOfOneCaDeleteItOnce)
+{
+    const auto ca = makeCa("Named twice");
+    import(ca);
+    const auto result = certctl({"delete-ca", ca.fingerprint().substr(0, 10), "Named twice"});
+    EXPECT_EQ(result.exitCode, 0) << result.err;
+    EXPECT_TRUE(caPaths().empty());
+}
+
+TEST_F(CertctlTest, StandardInputIsReadOnce)
+{
+    const auto result = certctl({"upload", "https", "-", "-"}, makeCa("x").pem());
+    EXPECT_EQ(result.exitCode, 1);
+    EXPECT_THAT(result.err, HasSubstr("only once"));
+}
+
+TEST_F(CertctlTest, NoLegendMeansNothingWhenNothingExpires)
+{
+    const auto result = certctl({"--no-legend", "list-expiring", "--days=1"});
+    EXPECT_EQ(result.exitCode, 0) << result.err;
+    EXPECT_EQ(result.out, "");
+}
+
+TEST_F(CertctlTest, OutputFileIsReplacedInOneStepNotFollowed)
+{
+    const auto ca = makeCa("Exported");
+    import(ca);
+    const auto target = dir_ / "elsewhere.pem";
+    writeTextFile(target, "keep me");
+    const auto link = dir_ / "out.pem";
+    std::filesystem::create_symlink(target, link);
+    const auto result = certctl({"export-ca", "Exported", "-o", link.string()});
+    EXPECT_EQ(result.exitCode, 0) << result.err;
+    EXPECT_FALSE(std::filesystem::is_symlink(link));
+    EXPECT_EQ(readTextFile(link), ca.pem());
+    EXPECT_EQ(readTextFile(target), "keep me");
+    const auto written = infoOf(link);
+    EXPECT_EQ(written.mode & 0644, 0644u) << "a certificate is public";
+    for (const auto& entry : std::filesystem::directory_iterator(dir_.path()))
+        EXPECT_EQ(entry.path().filename().string().find("out.pem."), std::string::npos) << "left behind: " << entry.path();
+}
+
 TEST_F(CertctlTest, NotRunningSaysSo)
 {
     stop();

@@ -67,6 +67,28 @@ TEST(CliInput, GarbageHoldsNoCertificate)
     EXPECT_TRUE(splitBundle(test::bytesOf("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")).empty());
 }
 
+TEST(CliInput, CountsBlocksThatAreNoCertificateAndGoesOn)
+{
+    const auto one = makeCa("One");
+    const auto two = makeCa("Two");
+    const std::string damaged = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    // Encrypted PEM: never decrypted, so never a passphrase prompt.
+    const std::string encrypted = "-----BEGIN CERTIFICATE-----\nProc-Type: 4,ENCRYPTED\n"
+                                  "DEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n\nAAAA\n"
+                                  "-----END CERTIFICATE-----\n";
+    const std::string key = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+    std::size_t unreadable = 99;
+    EXPECT_EQ(splitBundle(test::bytesOf(one.pem() + damaged + encrypted + key + two.pem()), &unreadable),
+              dersOf({&one, &two}));
+    EXPECT_EQ(unreadable, 3u);
+    splitBundle(test::bytesOf(one.pem()), &unreadable);
+    EXPECT_EQ(unreadable, 0u);
+    Bytes derThenJunk = one.der();
+    derThenJunk.push_back(0x30);
+    EXPECT_EQ(splitBundle(derThenJunk, &unreadable), dersOf({&one}));
+    EXPECT_EQ(unreadable, 1u);
+}
+
 TEST(CliInput, NamesCertificates)
 {
     EXPECT_EQ(commonNameOf(makeCa("Example Root").der()), "Example Root");

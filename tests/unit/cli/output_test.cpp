@@ -38,6 +38,12 @@ TEST(CliOutput, ControlCharactersNeverReachTheTerminal)
     EXPECT_EQ(printable("Müller"), "Müller");
     EXPECT_EQ(printable("evil\x1b[2Jname"), "evil\\x1b[2Jname");
     EXPECT_EQ(printable("a\nb\tc\x7f"), "a\\x0ab\\x09c\\x7f");
+    EXPECT_EQ(printable("a\nb", true), "a\nb");
+    // C1 controls in UTF-8 (U+009B, CSI) and bytes that are not UTF-8.
+    EXPECT_EQ(printable("x\xc2\x9b" "2Jy"), "x\\xc2\\x9b2Jy");
+    EXPECT_EQ(printable("x\x9b" "2J"), "x\\x9b2J");
+    EXPECT_EQ(printable("\xc3"), "\\xc3");
+    EXPECT_EQ(printable("\xc2\xa0\xe2\x82\xac"), "\xc2\xa0\xe2\x82\xac"); // NBSP, euro sign
 }
 
 TEST(CliOutput, TableAlignsColumnsByDisplayWidth)
