@@ -1,6 +1,8 @@
-// Precompiled for the tests: GoogleTest, GoogleMock and sdbus-c++.
+// Precompiled for the tests: GoogleTest, GoogleMock, sdbus-c++ and
+// nlohmann-json.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <filesystem>
