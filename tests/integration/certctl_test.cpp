@@ -207,7 +207,11 @@ TEST_F(CertctlTest, ReadingIsOpenToEveryoneChangesGoThroughPolkit)
     const auto listed = asNobodyCall({"list-cas"});
     EXPECT_EQ(listed.exitCode, 0) << listed.err;
     EXPECT_THAT(listed.out, HasSubstr("Visible to all"));
-    EXPECT_EQ(asNobodyCall({"status"}).exitCode, 0);
+    const auto status = asNobodyCall({"status"});
+    EXPECT_EQ(status.exitCode, 0) << status.err;
+    EXPECT_THAT(status.out, AllOf(HasSubstr("CA Certificates: 1"), HasSubstr("State: running"),
+                                  HasSubstr("https       generated"), HasSubstr("postgresql  generated"),
+                                  HasSubstr("Next to expire:")));
     EXPECT_EQ(asNobodyCall({"list-expiring", "--days=30"}).exitCode, 0);
     EXPECT_TRUE(polkit_.checks().empty()) << "reading asks nobody's permission";
 
