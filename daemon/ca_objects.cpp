@@ -67,8 +67,7 @@ void CaObjects::remove(const std::string& fingerprint, sdbus::Result<>&& reply)
         if (outcome.failure)
             return reply->returnError(toBusError(outcome.failure));
         spdlog::info("Deleted CA certificate \"{}\" ({})", outcome.stored->details.commonName, fingerprint);
-        retract(fingerprint);
-        reply->returnResults();
+        retract(fingerprint, [&reply] { reply->returnResults(); });
     });
 }
 
@@ -114,11 +113,16 @@ void CaObjects::publish(const StoredCaPtr& stored, bool announce)
     objects_[stored->fingerprint()] = std::move(object);
 }
 
-void CaObjects::retract(const std::string& fingerprint)
+void CaObjects::retract(const std::string& fingerprint, const std::function<void()>& beforeUnregistering)
 {
     const auto found = objects_.find(fingerprint);
-    if (found == objects_.end())
+    if (found == objects_.end()) {
+        // Not published (the store's worker runs changes in order, so a
+        // successful Delete always finds its object); the reply still goes.
+        if (beforeUnregistering)
+            beforeUnregistering();
         return;
+    }
     try {
         found->second->emitInterfacesRemovedSignal();
     } catch (const sdbus::Error& error) {
@@ -126,10 +130,15 @@ void CaObjects::retract(const std::string& fingerprint)
         // goes, or it would stay published for a CA that is not stored.
         spdlog::warn("Could not announce the removal of CA certificate {}: {}", fingerprint, error.getMessage());
     }
+    // A reply to the object's own Delete goes first: sd-bus checks a method
+    // return against the result signature in the object's vtable, which
+    // unregistering frees (replying after it failed with ENOMSG).
+    if (beforeUnregistering)
+        beforeUnregistering();
     // Off the bus at once, so no call or GetManagedObjects after the signal
-    // finds it (such calls get NotFound from unpublished_); the C++ object is
-    // destroyed after the current message is handled, which may be one of
-    // its own.
+    // and the reply finds it (such calls get NotFound from unpublished_); the
+    // C++ object is destroyed after the current message is handled, which
+    // may be one of its own.
     found->second->unregisterAdaptor();
     loop_.post([object = std::shared_ptr<CaCertificateObject>(std::move(found->second))] {});
     objects_.erase(found);

@@ -44,7 +44,9 @@ public:
 private:
     void apply(const TrustStoreChanges& changes, bool announce);
     void publish(const StoredCaPtr& stored, bool announce);
-    void retract(const std::string& fingerprint);
+    // Announces InterfacesRemoved, runs beforeUnregistering (the reply to
+    // the object's own Delete), then takes the object off the bus.
+    void retract(const std::string& fingerprint, const std::function<void()>& beforeUnregistering = {});
     // NotFound, with the fingerprint, for calls to the path of a CA that is
     // not stored (deleted, or never imported); nullopt for anything else.
     std::optional<UnpublishedObjects::Refusal> refuseUnpublished(const std::string& path,
