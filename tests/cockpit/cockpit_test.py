@@ -14,7 +14,6 @@ Screenshots (PNG, named by section) go to $CERTD_SCREENSHOTS, by default to
 a new directory /tmp/certd-cockpit-screenshots-XXXX (printed at the end).
 """
 
-import ctypes
 import json
 import os
 import select
@@ -26,6 +25,9 @@ import sys
 import tempfile
 import time
 import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from orphans import become_subreaper, stop_orphans  # noqa: E402
 
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException, WebDriverException
@@ -853,58 +855,6 @@ class Test:
             self.browser.quit()
             self.browser = None
         self.stack.stop()
-
-
-def become_subreaper():
-    """Processes our children leave behind (cockpit-bridge's helpers, chromium's crashpad handler)
-    become our children rather than PID 1's, so that they are reaped and stopped here."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    PR_SET_CHILD_SUBREAPER = 36
-    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
-        log("warning: prctl(PR_SET_CHILD_SUBREAPER) failed: errno %d" % ctypes.get_errno())
-
-
-def child_pids():
-    me = str(os.getpid())
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % entry) as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        if fields[1] == me:  # ppid
-            pids.append(int(entry))
-    return pids
-
-
-def stop_orphans():
-    """Stops (by PID) and reaps whatever is left among our children once the stack is down."""
-    deadline = time.monotonic() + 10
-    sent = {}
-    while True:
-        try:
-            while os.waitpid(-1, os.WNOHANG)[0] > 0:
-                pass
-        except ChildProcessError:
-            return
-        pids = child_pids()
-        if not pids:
-            return
-        if time.monotonic() > deadline:
-            log("warning: could not stop processes %s" % pids)
-            return
-        for pid in pids:
-            signum = signal.SIGKILL if time.monotonic() - sent.get(pid, time.monotonic()) > 3 else signal.SIGTERM
-            try:
-                os.kill(pid, signum)
-            except ProcessLookupError:
-                pass
-            sent.setdefault(pid, time.monotonic())
-        time.sleep(0.05)
 
 
 def main():

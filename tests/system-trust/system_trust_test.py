@@ -17,7 +17,6 @@ temporary directory removed (kept when CERTD_KEEP_TEMP=1).
 Usage: system_trust_test.py CERTD_BINARY REPOSITORY   (as root)
 """
 
-import ctypes
 import json
 import os
 import select
@@ -30,6 +29,9 @@ import sys
 import tempfile
 import time
 import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from orphans import become_subreaper, stop_orphans  # noqa: E402
 
 WAIT = 20  # seconds for anything a process should do
 UPDATES_HOST = "updates.example.test"
@@ -171,14 +173,6 @@ class Certificates:
 
 
 # ------------------------------------------------------------------ processes
-
-def become_subreaper():
-    """Orphans of what we start (a helper of a squid that died) become our children, so we can reap them."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-    except (OSError, AttributeError):
-        pass
-
 
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -419,47 +413,6 @@ htcp_port 0
 visible_hostname certd-test-proxy
 shutdown_lifetime 0 seconds
 """
-
-
-def child_pids():
-    me = str(os.getpid())
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = read_text("/proc/%s/stat" % entry)
-        except OSError:
-            continue
-        if stat[stat.rindex(")") + 2:].split()[1] == me:
-            pids.append(int(entry))
-    return pids
-
-
-def stop_orphans():
-    """Stops (by PID) and reaps whatever of ours is left once the stack is down (we are a subreaper)."""
-    deadline = time.monotonic() + 10
-    sent = {}
-    while True:
-        try:
-            while os.waitpid(-1, os.WNOHANG)[0] > 0:
-                pass
-        except ChildProcessError:
-            return
-        pids = child_pids()
-        if not pids:
-            return
-        if time.monotonic() > deadline:
-            log("warning: could not stop processes %s" % pids)
-            return
-        for pid in pids:
-            signum = signal.SIGKILL if time.monotonic() - sent.get(pid, time.monotonic()) > 3 else signal.SIGTERM
-            try:
-                os.kill(pid, signum)
-            except ProcessLookupError:
-                pass
-            sent.setdefault(pid, time.monotonic())
-        time.sleep(0.05)
 
 
 # ------------------------------------------------------------------ the system trust under a temporary root
