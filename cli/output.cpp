@@ -1,5 +1,7 @@
 #include "output.h"
 
+#include "base/text.h"
+
 #include <algorithm>
 #include <ctime>
 
@@ -29,29 +31,9 @@ std::size_t displayWidth(const std::string& text)
         std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-} // namespace
-
-namespace {
-
 void escapeByte(std::string& shown, unsigned char byte)
 {
-    static const char digits[] = "0123456789abcdef";
-    shown += "\\x";
-    shown += digits[byte >> 4];
-    shown += digits[byte & 0xF];
-}
-
-// Length of the well-formed UTF-8 sequence at text[i], 0 when there is none.
-std::size_t sequenceLength(const std::string& text, std::size_t i)
-{
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t length = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 0;
-    if (length == 0 || i + length > text.size())
-        return 0;
-    for (std::size_t k = 1; k < length; ++k)
-        if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80)
-            return 0;
-    return length;
+    shown += "\\x" + toHex(&byte, 1);
 }
 
 } // namespace
@@ -69,7 +51,7 @@ std::string printable(const std::string& text, bool keepNewlines)
             ++i;
             continue;
         }
-        const auto length = sequenceLength(text, i);
+        const auto length = validUtf8SequenceLength(text, i);
         // C1 controls (U+0080..U+009F, e.g. CSI) act on terminals like C0 ones.
         const bool c1 = length == 2 && byte == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0;
         if (length == 0 || c1) {

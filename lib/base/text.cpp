@@ -6,8 +6,9 @@ namespace {
 
 constexpr std::string_view replacementCharacter = "\xEF\xBF\xBD";
 
-// Length of the valid UTF-8 sequence starting at text[i], or 0.
-std::size_t validSequenceLength(std::string_view text, std::size_t i)
+} // namespace
+
+std::size_t validUtf8SequenceLength(std::string_view text, std::size_t i)
 {
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
     const unsigned char lead = byte(i);
@@ -38,14 +39,12 @@ std::size_t validSequenceLength(std::string_view text, std::size_t i)
     return length;
 }
 
-} // namespace
-
 std::string toValidUtf8(std::string_view text)
 {
     std::string result;
     result.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
-        if (const auto length = validSequenceLength(text, i)) {
+        if (const auto length = validUtf8SequenceLength(text, i)) {
             result.append(text.substr(i, length));
             i += length;
         } else {

@@ -11,6 +11,10 @@ namespace certd {
 // bytes: invalid sequences and NULs become U+FFFD instead of failing a call.
 std::string toValidUtf8(std::string_view text);
 
+// Length of the well-formed UTF-8 sequence at text[i] (1 for ASCII other
+// than NUL; no overlongs, surrogates or code points past U+10FFFF), or 0.
+std::size_t validUtf8SequenceLength(std::string_view text, std::size_t i);
+
 // Lowercase hex of bytes.
 std::string toHex(const unsigned char* data, std::size_t size);
 
