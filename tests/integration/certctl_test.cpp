@@ -5,6 +5,7 @@
 #include "certd_fixture.h"
 #include "fake_polkit.h"
 #include "process.h"
+#include "small_tmpfs.h"
 #include "test_keys.h"
 #include "test_paths.h"
 
@@ -317,6 +318,24 @@ TEST_F(CertctlTest, OutputFileIsReplacedInOneStepNotFollowed)
     EXPECT_EQ(written.mode & 0644, 0644u) << "a certificate is public";
     for (const auto& entry : std::filesystem::directory_iterator(dir_.path()))
         EXPECT_EQ(entry.path().filename().string().find("out.pem."), std::string::npos) << "left behind: " << entry.path();
+}
+
+TEST_F(CertctlTest, OutputFileOnAFullDiskKeepsTheOldFile)
+{
+    const auto ca = makeCa("Exported to a full disk");
+    import(ca);
+    SmallTmpfs disk(dir_ / "disk", 16 * 1024);
+    if (!disk.mounted())
+        GTEST_SKIP() << "mounting a tmpfs needs root";
+    const auto target = dir_ / "disk" / "ca.pem";
+    writeTextFile(target, "the old export");
+    disk.fill();
+    const auto result = certctl({"export-ca", ca.fingerprint(), "-o", target.string()});
+    EXPECT_EQ(result.exitCode, 1);
+    EXPECT_THAT(result.err, HasSubstr("No space left on device"));
+    EXPECT_EQ(readTextFile(target), "the old export");
+    for (const auto& entry : std::filesystem::directory_iterator(dir_ / "disk"))
+        EXPECT_EQ(entry.path().filename().string().find("ca.pem."), std::string::npos) << "left behind: " << entry.path();
 }
 
 TEST_F(CertctlTest, NotRunningSaysSo)

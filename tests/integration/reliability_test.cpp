@@ -2,6 +2,7 @@
 // and the real faults behind them: a tmpfs that is full, a directory that
 // is immutable (chattr +i), files placed in the store by hand.
 #include "certd_fixture.h"
+#include "small_tmpfs.h"
 #include "x509/certificate_details.h"
 #include "x509/certificate_input.h"
 #include "x509/private_key_input.h"
@@ -21,38 +22,6 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
-
-// A tmpfs of size bytes at mountPoint, unmounted again at the end.
-class SmallTmpfs {
-public:
-    SmallTmpfs(const std::filesystem::path& mountPoint, std::size_t size)
-        : mountPoint_(mountPoint)
-    {
-        std::filesystem::create_directories(mountPoint);
-        const auto options = "size=" + std::to_string(size) + ",mode=0755";
-        mounted_ = ::mount("tmpfs", mountPoint.c_str(), "tmpfs", 0, options.c_str()) == 0;
-    }
-    ~SmallTmpfs()
-    {
-        if (mounted_)
-            ::umount2(mountPoint_.c_str(), MNT_DETACH);
-    }
-    bool mounted() const { return mounted_; }
-
-    // Writes a file until the file system is full.
-    void fill() const
-    {
-        std::ofstream filler(mountPoint_ / "filler", std::ios::binary);
-        const std::string block(4096, 'x');
-        while (filler.write(block.data(), static_cast<std::streamsize>(block.size())) && filler.flush()) {
-        }
-    }
-    void empty() const { std::filesystem::remove(mountPoint_ / "filler"); }
-
-private:
-    std::filesystem::path mountPoint_;
-    bool mounted_ = false;
-};
 
 // chattr +i for the lifetime of the object: nothing may be created in,
 // removed from or renamed within the directory.
