@@ -2,8 +2,9 @@
 # Installs dependencies, builds and runs every test, ending with the line
 # "N passed, N failed" (individual test cases) over all of:
 #   - the unit and integration suite on the normal build (build/),
-#   - the same suite under AddressSanitizer and UBSan (build-sanitized/),
-#   - every fuzz target for FUZZ_SECONDS, 30 by default (build-fuzz/),
+#   - the same suite under AddressSanitizer and UBSan (build-sanitized/), but
+#     for the checks of files and the browser test,
+#   - every fuzz target for FUZZ_SECONDS, 10 by default here (build-fuzz/),
 #   - the Debian packages: built, lintian-clean, their layout checked
 #     (build-package/).
 # --quick runs only the first. Run as root: tests chown files to other
