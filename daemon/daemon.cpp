@@ -71,7 +71,7 @@ public:
                            manager_->emitHostCertificateChanged(service, sdbus::ObjectPath(bus::hostObjectPath(service)));
                        })
         , checker_(config.expiry, layout.expiryAnnouncements(),
-                   {[this] { return watchedCertificates(); },
+                   {[this](const ExpiryChecker::Sources::Visit& visit) { forEachWatched(visit); },
                     [this](const std::string& service) {
                         return hostObjects_.renew(service) != HostCertificates::Renewal::NotPossible;
                     }})
@@ -165,20 +165,29 @@ private:
     static constexpr std::chrono::milliseconds firstRetryDelay{1000};
     static constexpr std::chrono::milliseconds lastRetryDelay{60000};
 
-    std::vector<WatchedCertificate> watchedCertificates() const
+    // One WatchedCertificate is refilled for every CA: assigning strings
+    // reuses their buffers, so 10,000 CAs cost no allocation. The host
+    // certificates are taken first: visit may start a renewal.
+    void forEachWatched(const ExpiryChecker::Sources::Visit& visit) const
     {
-        std::vector<WatchedCertificate> all;
-        for (const auto& stored : store_.list()) {
-            const auto& d = stored->details;
-            all.push_back({WatchedCertificate::Kind::Ca, {}, d.commonName, d.fingerprint, d.notBefore, d.notAfter});
-        }
+        std::vector<WatchedCertificate> hosts;
         for (const auto& service : hosts_.services())
             if (const auto& host = hosts_.current(service)) {
                 const auto& d = host->details;
-                all.push_back({WatchedCertificate::Kind::Host, service, d.commonName, d.fingerprint, d.notBefore,
-                               d.notAfter});
+                hosts.push_back({WatchedCertificate::Kind::Host, service, d.commonName, d.fingerprint, d.notBefore,
+                                 d.notAfter});
             }
-        return all;
+        WatchedCertificate ca;
+        for (const auto& stored : *store_.snapshot()) {
+            const auto& d = stored->details;
+            ca.commonName = d.commonName;
+            ca.fingerprint = d.fingerprint;
+            ca.notBefore = d.notBefore;
+            ca.notAfter = d.notAfter;
+            visit(ca);
+        }
+        for (const auto& host : hosts)
+            visit(host);
     }
 
     static std::string objectOf(const WatchedCertificate& certificate)

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace certd {
@@ -56,7 +57,8 @@ public:
     std::optional<Announcement> check(const std::string& fingerprint, std::int64_t notAfter, std::int64_t now,
                                       const ExpiryPolicy& policy);
 
-    // Drops the records of certificates no longer present.
+    bool has(std::string_view fingerprint) const { return announced_.contains(fingerprint); }
+    // Drops the records of certificates not among fingerprints.
     void keepOnly(const std::vector<std::string>& fingerprints);
 
     bool changed() const { return changed_; }
@@ -64,7 +66,8 @@ public:
     void save(const std::filesystem::path& file);
 
 private:
-    std::map<std::string, int> announced_; // fingerprint -> level (threshold days, or expiredLevel)
+    // fingerprint -> level (threshold days, or expiredLevel)
+    std::map<std::string, int, std::less<>> announced_;
     bool changed_ = false;
 };
 

@@ -18,9 +18,10 @@ std::vector<ExpiryChecker::Expiring> ExpiryChecker::expiring(std::int64_t now, u
         for (const unsigned threshold : policy_.warnDays)
             days = std::max(days, threshold);
     std::vector<Expiring> found;
-    for (const auto& certificate : sources_.certificates())
+    sources_.forEachCertificate([&](const WatchedCertificate& certificate) {
         if (certificate.notAfter - now <= static_cast<std::int64_t>(days) * secondsPerDay)
             found.push_back({certificate, daysLeft(certificate.notAfter, now)});
+    });
     std::sort(found.begin(), found.end(),
               [](const Expiring& a, const Expiring& b) { return a.certificate.notAfter < b.certificate.notAfter; });
     return found;
@@ -29,21 +30,20 @@ std::vector<ExpiryChecker::Expiring> ExpiryChecker::expiring(std::int64_t now, u
 ExpiryChecker::Result ExpiryChecker::check(std::int64_t now)
 {
     Result result;
-    std::vector<std::string> present;
-    for (const auto& certificate : sources_.certificates()) {
-        present.push_back(certificate.fingerprint);
+    std::vector<std::string> recordedAndPresent; // what keepOnly needs: the log holds few
+    sources_.forEachCertificate([&](const WatchedCertificate& certificate) {
         if (urgencyOf(certificate.notAfter, now, policy_))
             result.report.push_back({certificate, daysLeft(certificate.notAfter, now)});
         const bool renewable = certificate.kind == WatchedCertificate::Kind::Host &&
                                dueForRenewal(certificate.notBefore, certificate.notAfter, now, policy_);
-        if (renewable && sources_.renew(certificate.service)) {
+        if (renewable && sources_.renew(certificate.service))
             result.renewing.push_back(certificate.service);
-            continue;
-        }
-        if (const auto announcement = log_.check(certificate.fingerprint, certificate.notAfter, now, policy_))
+        else if (const auto announcement = log_.check(certificate.fingerprint, certificate.notAfter, now, policy_))
             result.announcements.push_back({certificate, *announcement});
-    }
-    log_.keepOnly(present);
+        if (log_.has(certificate.fingerprint))
+            recordedAndPresent.push_back(certificate.fingerprint);
+    });
+    log_.keepOnly(recordedAndPresent);
     try {
         log_.save(stateFile_);
     } catch (const std::exception& failure) {

@@ -6,6 +6,7 @@
 #include "trust/details_cache.h"
 #include "base/error.h"
 #include "trust/trust_bundle.h"
+#include <future>
 
 namespace certd {
 
@@ -94,6 +95,19 @@ void TrustStore::flushOutputs()
     cacheWriter_.flush();
 }
 
+TrustStoreChanges TrustStore::loadOnWorker()
+{
+    std::promise<TrustStoreChanges> loaded;
+    worker_.post([this, &loaded] {
+        try {
+            loaded.set_value(load());
+        } catch (...) {
+            loaded.set_exception(std::current_exception());
+        }
+    });
+    return loaded.get_future().get();
+}
+
 TrustStoreChanges TrustStore::load()
 {
     removeStaleTemporaryFiles(paths_.store);
@@ -119,6 +133,7 @@ TrustStoreChanges TrustStore::load()
     {
         std::lock_guard lock(mutex_);
         byFingerprint_ = std::move(loaded);
+        snapshot_.reset();
     }
     // The outputs follow; when they cannot be written (a full disk), the
     // store is loaded all the same and the outputs are retried.
@@ -207,6 +222,7 @@ StoredCaPtr TrustStore::import(const CaInspection& inspection)
     {
         std::lock_guard lock(mutex_);
         byFingerprint_.emplace(stored->fingerprint(), stored);
+        snapshot_.reset();
     }
     markChanged();
     return stored;
@@ -235,6 +251,7 @@ void TrustStore::remove(const std::string& fingerprint)
     {
         std::lock_guard lock(mutex_);
         byFingerprint_.erase(fingerprint);
+        snapshot_.reset();
     }
     markChanged();
 }
@@ -282,6 +299,14 @@ std::vector<StoredCaPtr> TrustStore::list() const
 {
     std::lock_guard lock(mutex_);
     return listUnlocked();
+}
+
+std::shared_ptr<const std::vector<StoredCaPtr>> TrustStore::snapshot() const
+{
+    std::lock_guard lock(mutex_);
+    if (!snapshot_)
+        snapshot_ = std::make_shared<const std::vector<StoredCaPtr>>(listUnlocked());
+    return snapshot_;
 }
 
 std::vector<StoredCaPtr> TrustStore::listUnlocked() const

@@ -34,11 +34,17 @@ protected:
     ExpiryChecker checker()
     {
         return ExpiryChecker(policy, dir / "announced.json",
-                             {[this] { return certificates; },
+                             {[this](const ExpiryChecker::Sources::Visit& visit) { visitAll(visit); },
                               [this](const std::string& service) {
                                   asked.push_back(service);
                                   return renewable;
                               }});
+    }
+
+    void visitAll(const ExpiryChecker::Sources::Visit& visit) const
+    {
+        for (const auto& certificate : certificates)
+            visit(certificate);
     }
 
     std::vector<std::string> fingerprintsOf(const std::vector<ExpiryChecker::Announced>& announced)
@@ -70,6 +76,18 @@ TEST_F(ExpiryCheckerTest, AnnouncesEachCrossedThresholdOnceAcrossChecksAndRestar
     const auto later = checker().check(now + 14 * day);
     EXPECT_THAT(fingerprintsOf(later.announcements), ElementsAre("soon"));
     EXPECT_EQ(later.announcements[0].announcement.threshold, 7);
+}
+
+TEST_F(ExpiryCheckerTest, ForgetsTheRecordsOfCertificatesNoLongerPresentOnly)
+{
+    auto checking = checker();
+    certificates = {ca("kept", 20), ca("deleted", 20), ca("far", 90)};
+    EXPECT_THAT(fingerprintsOf(checking.check(now).announcements), ElementsAre("kept", "deleted"));
+    certificates = {ca("kept", 20), ca("far", 90)};
+    EXPECT_THAT(checking.check(now + 60).announcements, IsEmpty());
+    // Imported again: a new certificate as far as announcements go.
+    certificates = {ca("kept", 20), ca("deleted", 20), ca("far", 90)};
+    EXPECT_THAT(fingerprintsOf(checking.check(now + 120).announcements), ElementsAre("deleted"));
 }
 
 TEST_F(ExpiryCheckerTest, AHostCertificateDueForRenewalIsRenewedInsteadOfAnnounced)
@@ -129,7 +147,8 @@ TEST_F(ExpiryCheckerTest, AnUnsavedRecordIsAProblemNotAFailure)
 {
     certificates = {ca("soon", 20)};
     auto unsaved = ExpiryChecker(policy, dir / "missing" / "announced.json",
-                                 {[this] { return certificates; }, [](const std::string&) { return false; }});
+                                 {[this](const ExpiryChecker::Sources::Visit& visit) { visitAll(visit); },
+                                  [](const std::string&) { return false; }});
     const auto result = unsaved.check(now);
     EXPECT_EQ(result.announcements.size(), 1u);
     EXPECT_THAT(result.problem, HasSubstr("Could not remember what was announced"));
