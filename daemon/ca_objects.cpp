@@ -25,7 +25,7 @@ CaObjects::CaObjects(sdbus::IConnection& connection, TrustStore& store, EventLoo
 
 void CaObjects::publishStored()
 {
-    auto changes = store_.load();
+    auto changes = store_.loadOnWorker();
     spdlog::debug("Store loaded: {} CA certificates", changes.added.size());
     apply(changes, false);
     outputState_("trust bundle", changes.trustBundleProblem);
