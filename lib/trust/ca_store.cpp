@@ -14,7 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <map>
+#include <unordered_map>
 #include <set>
 #include <thread>
 
@@ -57,9 +57,11 @@ Listing listCandidates(const std::filesystem::path& directory)
             continue;
         listing.candidates.push_back({entry.path(), FileStamp::of(status), onlyCertdCanWrite(status)});
     }
-    // Sorted, so that of two files holding the same certificate the same one wins every time.
+    // Sorted, so that of two files holding the same certificate the same one
+    // wins every time. By the plain string: all are in one directory, and
+    // path's component-wise comparison was a tenth of a Reload at 10,000.
     std::sort(listing.candidates.begin(), listing.candidates.end(),
-              [](const Candidate& a, const Candidate& b) { return a.file < b.file; });
+              [](const Candidate& a, const Candidate& b) { return a.file.native() < b.file.native(); });
     return listing;
 }
 
@@ -186,9 +188,10 @@ std::vector<ReadOutcome> readAll(const std::vector<Candidate>& candidates, const
 
 CaStoreScan CaStore::scan(const std::vector<StoredCaPtr>& known, const DetailsCache& cache) const
 {
-    std::map<std::filesystem::path, const StoredCaPtr*> knownByFile;
+    std::unordered_map<std::string, const StoredCaPtr*> knownByFile; // by the path's string: hashed, not compared
+    knownByFile.reserve(known.size());
     for (const auto& stored : known)
-        knownByFile[stored->file] = &stored;
+        knownByFile[stored->file.native()] = &stored;
 
     // Files unchanged since they were read are taken as they are.
     auto listing = listCandidates(directory_);
@@ -197,7 +200,7 @@ CaStoreScan CaStore::scan(const std::vector<StoredCaPtr>& known, const DetailsCa
     std::vector<Candidate> unknown;
     std::vector<std::size_t> unknownIndex;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
-        const auto previous = knownByFile.find(candidates[i].file);
+        const auto previous = knownByFile.find(candidates[i].file.native());
         if (previous != knownByFile.end() && (*previous->second)->stamp == candidates[i].stamp) {
             outcomes[i].stored = *previous->second;
         } else {

@@ -13,7 +13,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
-#include <set>
+#include <unordered_set>
 
 namespace certd {
 
@@ -60,10 +60,12 @@ bool HashedDirectory::holds(const std::filesystem::path& entry, const StoredCa& 
 
 void HashedDirectory::rebuild(const std::vector<std::shared_ptr<const StoredCa>>& certificates)
 {
-    std::set<std::filesystem::path> existing;
+    // Paths by their strings, hashed: comparing std::filesystem::path is
+    // component by component, a third of a Reload at 10,000.
+    std::unordered_set<std::string> existing;
     std::error_code error;
     for (const auto& entry : std::filesystem::directory_iterator(directory_, error))
-        existing.insert(entry.path());
+        existing.insert(entry.path().native());
     if (error)
         throwSystemError("Could not list", directory_.string(), error.value());
 
@@ -72,15 +74,15 @@ void HashedDirectory::rebuild(const std::vector<std::shared_ptr<const StoredCa>>
         byHash[stored->subjectHash].push_back(stored.get());
 
     slots_.clear();
-    std::set<std::filesystem::path> wanted;
+    std::unordered_set<std::string> wanted;
     for (auto& [hash, unplaced] : byHash) {
         auto& slots = slots_[hash];
         slots.assign(unplaced.size(), std::string());
         // Keep every entry that already holds one of the group's certificates.
         for (std::size_t index = 0; index < slots.size(); ++index) {
             const auto entry = entryPath(hash, index);
-            wanted.insert(entry);
-            if (!existing.contains(entry))
+            wanted.insert(entry.native());
+            if (!existing.contains(entry.native()))
                 continue;
             const auto match = std::find_if(unplaced.begin(), unplaced.end(),
                                             [&](const StoredCa* stored) { return holds(entry, *stored); });

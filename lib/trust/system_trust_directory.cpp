@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <set>
+#include <unordered_set>
 
 namespace certd {
 
@@ -24,16 +24,16 @@ std::filesystem::path SystemTrustDirectory::entryPath(const StoredCa& stored) co
 void SystemTrustDirectory::rebuild(const std::vector<StoredCaPtr>& certificates) const
 {
     ensureDirectory(directory_, 0755);
-    std::set<std::filesystem::path> wanted;
+    std::unordered_set<std::string> wanted; // hashed strings: path comparison is slow
     for (const auto& stored : certificates) {
         const auto entry = entryPath(*stored);
-        wanted.insert(entry);
+        wanted.insert(entry.native());
         if (!trustEntryHolds(entry, *stored))
             writeTrustEntry(entry, *stored);
     }
     std::error_code error;
     for (const auto& entry : std::filesystem::directory_iterator(directory_, error))
-        if (!wanted.contains(entry.path()) && ::unlink(entry.path().c_str()) != 0 && errno != ENOENT)
+        if (!wanted.contains(entry.path().native()) && ::unlink(entry.path().c_str()) != 0 && errno != ENOENT)
             throwSystemError("Could not remove", entry.path().string(), errno);
     if (error)
         throwSystemError("Could not list", directory_.string(), error.value());
