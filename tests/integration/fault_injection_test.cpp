@@ -380,7 +380,8 @@ TEST_F(StartFaultTest, AnOutputThatCannotBeWrittenAtStartDegradesAndIsRetriedNev
         EXPECT_EQ(caPaths().size(), 3u);
         // Degraded or not, it comes back whole: the failure was one write.
         if (manager_->Degraded()) {
-            EXPECT_FALSE(manager_->Problems().empty());
+            // Read apart from Degraded: the retry may have recovered in between.
+            EXPECT_TRUE(!manager_->Problems().empty() || !manager_->Degraded());
             EXPECT_TRUE(signals.waitFor(
                 [](const ReceivedSignal& s) {
                     return s.member == "PropertiesChanged" && s.path == managerPath &&
