@@ -32,6 +32,13 @@ void CaCertificateObject::Delete(sdbus::Result<>&& result)
     });
 }
 
+void CaCertificateObject::writeManaged(ManagedObjectsWriter& writer) const
+{
+    writer.beginObject(getObjectPath(), bus::caInterface);
+    writeProperties(writer, details());
+    writer.endObject();
+}
+
 std::vector<uint8_t> CaCertificateObject::Export(const std::string& format)
 {
     return translateErrors([&] {

@@ -21,6 +21,9 @@ public:
                         DeleteAction deleteAction);
     ~CaCertificateObject();
 
+    // Its entry in GetManagedObjects: what GetAll would return.
+    void writeManaged(ManagedObjectsWriter& writer) const;
+
 private:
     void Delete(sdbus::Result<>&& result) override;
     std::vector<uint8_t> Export(const std::string& format) override;

@@ -88,6 +88,12 @@ void CaObjects::repairOutputs()
         [this](const TrustStore::Repair& repair) { outputState_("trust directory", repair.trustDirectoryProblem); });
 }
 
+void CaObjects::writeManaged(ManagedObjectsWriter& writer) const
+{
+    for (const auto& [fingerprint, object] : objects_)
+        object->writeManaged(writer);
+}
+
 void CaObjects::apply(const TrustStoreChanges& changes, bool announce)
 {
     outputState_("trust directory", changes.trustDirectoryProblem);

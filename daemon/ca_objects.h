@@ -40,6 +40,8 @@ public:
     void reload(sdbus::Result<uint32_t>&& reply, std::function<void()> afterwards);
     // Tries the trust outputs again; the state is reported to OutputState.
     void repairOutputs();
+    // Every object's GetManagedObjects entry.
+    void writeManaged(ManagedObjectsWriter& writer) const;
 
 private:
     void apply(const TrustStoreChanges& changes, bool announce);

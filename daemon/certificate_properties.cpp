@@ -24,6 +24,11 @@ std::map<std::string, sdbus::Variant> propertyVariants(const CertificateDetails&
     return variants;
 }
 
+void writeProperties(ManagedObjectsWriter& writer, const CertificateDetails& details)
+{
+    forEachProperty(details, [&](const char* name, const auto& value) { writer.property(name, value); });
+}
+
 std::map<std::string, std::string> propertyTexts(const CertificateDetails& details)
 {
     std::map<std::string, std::string> texts;

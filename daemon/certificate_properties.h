@@ -4,6 +4,7 @@
 // value for finding which properties changed.
 #pragma once
 
+#include "managed_objects.h"
 #include "x509/certificate_details.h"
 
 #include <sdbus-c++/Types.h>
@@ -20,6 +21,9 @@ namespace certd {
 #define CERTD_CERTIFICATE_PROPERTY_GETTERS CERTD_CERTIFICATE_PROPERTIES(CERTD_PROPERTY_GETTER)
 
 std::map<std::string, sdbus::Variant> propertyVariants(const CertificateDetails& details);
+
+// Into an object's GetManagedObjects entry.
+void writeProperties(ManagedObjectsWriter& writer, const CertificateDetails& details);
 
 // Each property's value as text (lists one item per line).
 std::map<std::string, std::string> propertyTexts(const CertificateDetails& details);

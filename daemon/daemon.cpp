@@ -14,6 +14,7 @@
 #include "hostname_watcher.h"
 #include "journal.h"
 #include "manager_object.h"
+#include "managed_objects.h"
 #include "base/state_directory.h"
 #include "trust/trust_store.h"
 #include "unit_reloader.h"
@@ -82,6 +83,11 @@ public:
         manager_ = std::make_unique<ManagerObject>(
             connection, store_, cas_, hosts_, degradation_, [this] { return checkExpiry(); },
             [this](unsigned days) { return toReport(checker_.expiring(unixNow(), days)); }, authorizer_);
+        managedObjects_ = std::make_unique<ManagedObjects>(connection, bus::managerPath,
+                                                           [this](ManagedObjectsWriter& writer) {
+                                                               hostObjects_.writeManaged(writer);
+                                                               cas_.writeManaged(writer);
+                                                           });
         hostnameWatcher_ = std::make_unique<HostnameWatcher>(loop_, [this](const std::string&) {
             hostObjects_.hostnameChanged();
         });
@@ -250,6 +256,7 @@ private:
     HostObjects hostObjects_;
     ExpiryChecker checker_;
     std::unique_ptr<ManagerObject> manager_;
+    std::unique_ptr<ManagedObjects> managedObjects_; // after what it lists: goes first
     std::unique_ptr<HostnameWatcher> hostnameWatcher_;
 };
 

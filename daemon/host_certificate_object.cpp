@@ -47,6 +47,19 @@ bool HostCertificateObject::HostnameMatches()
     return hosts_.matchesHostname(service_);
 }
 
+void HostCertificateObject::writeManaged(ManagedObjectsWriter& writer)
+{
+    writer.beginObject(getObjectPath(), bus::hostInterface);
+    writer.property("Service", Service());
+    writer.property("Origin", Origin());
+    writeProperties(writer, details());
+    writer.property("HostnameMatches", HostnameMatches());
+    writer.property("CertificatePath", CertificatePath());
+    writer.property("ChainPath", ChainPath());
+    writer.property("PrivateKeyPath", PrivateKeyPath());
+    writer.endObject();
+}
+
 std::map<std::string, std::string> HostCertificateObject::changeableValues() const
 {
     auto values = propertyTexts(details());

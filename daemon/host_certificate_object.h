@@ -31,6 +31,9 @@ public:
     // emits PropertiesChanged for exactly the properties whose values changed.
     void refresh();
 
+    // Its entry in GetManagedObjects: what GetAll would return.
+    void writeManaged(ManagedObjectsWriter& writer);
+
 private:
     void Generate(sdbus::Result<>&& result, std::map<std::string, sdbus::Variant> options) override;
     void Upload(sdbus::Result<>&& result, std::vector<uint8_t> certificate, std::vector<uint8_t> privateKey) override;

@@ -34,6 +34,12 @@ HostObjects::HostObjects(sdbus::IConnection& connection, HostCertificates& hosts
 {
 }
 
+void HostObjects::writeManaged(ManagedObjectsWriter& writer) const
+{
+    for (const auto& [service, object] : objects_)
+        object->writeManaged(writer);
+}
+
 void HostObjects::publish()
 {
     const HostCertificateActions actions{

@@ -31,6 +31,8 @@ public:
 
     // One object per service; call after HostCertificates::start().
     void publish();
+    // Every object's GetManagedObjects entry.
+    void writeManaged(ManagedObjectsWriter& writer) const;
     // The system's host name changed: HostnameMatches may have.
     void hostnameChanged();
     // lib found the service's certificate changed outside a call (a retry

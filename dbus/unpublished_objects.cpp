@@ -2,26 +2,10 @@
 
 #include "raw_message.h"
 
-#include <sdbus-c++/IObject.h>
-
 #include <stdexcept>
 
 namespace certd {
 namespace {
-
-// sdbus-c++ 1.2 exposes no sd_bus* of a connection, but a message made on
-// it knows its bus.
-sd_bus* busOf(sdbus::IConnection& connection, const std::string& prefix)
-{
-    // An object that is never registered (no vtable): it only makes a signal
-    // message, which is never sent.
-    const auto probe = sdbus::createObject(connection, prefix);
-    const auto signal = probe->createSignal("org.certd.Probe", "Probe");
-    sd_bus* bus = sd_bus_message_get_bus(RawMessage::of(signal));
-    if (!bus)
-        throw std::runtime_error("No sd-bus connection behind the sdbus-c++ connection");
-    return bus;
-}
 
 int answer(sd_bus_message* message, void* userdata, sd_bus_error* error)
 {

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include <regex>
+#include <set>
+#include <sstream>
 
 namespace certd::test {
 namespace {
@@ -132,6 +134,38 @@ TEST_F(BusctlTest, ManagedObjectsAreListed)
     const auto objects = json(busctl({"--json=short", "call", certdName, managerPath,
                                       "org.freedesktop.DBus.ObjectManager", "GetManagedObjects"}));
     EXPECT_EQ(objects["data"][0][caPath(ca)][caInterface]["CommonName"]["data"], "Listed");
+}
+
+// certd writes GetManagedObjects itself (dbus/managed_objects.h): it must
+// list exactly the published objects, each with the interfaces
+// introspection shows and, for its own interface, what GetAll returns.
+TEST_F(BusctlTest, ManagedObjectsAreWhatIntrospectionAndGetAllSay)
+{
+    const auto kept = makeCa("Kept");
+    import(kept);
+    EXPECT_EQ(call(import(makeCa("Deleted")), caInterface, "Delete").exitCode, 0);
+    const auto objects = json(call(managerPath, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects"))["data"][0];
+
+    std::set<std::string> listed;
+    for (const auto& [path, interfaces] : objects.items())
+        listed.insert(path);
+    EXPECT_EQ(listed, (std::set<std::string>{bus::hostObjectPath("https"), bus::hostObjectPath("postgresql"),
+                                             caPath(kept)}));
+    for (const auto& [path, interfaces] : objects.items()) {
+        SCOPED_TRACE(path);
+        std::set<std::string> introspected;
+        std::istringstream lines(busctl({"introspect", certdName, path}).out);
+        for (std::string name, type; lines >> name >> type; lines.ignore(1 << 16, '\n'))
+            if (type == "interface")
+                introspected.insert(name);
+        std::set<std::string> interfaceNames;
+        for (const auto& [interface, properties] : interfaces.items()) {
+            interfaceNames.insert(interface);
+            const auto all = json(call(path, "org.freedesktop.DBus.Properties", "GetAll", {"s", interface}));
+            EXPECT_EQ(properties, all["data"][0]) << interface;
+        }
+        EXPECT_EQ(interfaceNames, introspected);
+    }
 }
 
 TEST_F(BusctlTest, RefusalsCarryTheReason)
