@@ -12,23 +12,29 @@
 # the unprivileged user "nobody".
 set -u
 cd "$(dirname "$0")/.."
+started=$(date +%s)
+# Each phase's start, in seconds since the run began: CI allows 30 minutes.
+phase() { echo "== $* ($(( $(date +%s) - started )) s)"; }
+phase "dependencies"
 scripts/install-dependencies.sh || exit 1
+phase "build"
 scripts/build.sh || exit 1
+phase "the suite"
 meson test -C build --print-errorlogs
 status=$?
 sources=build/meson-logs
 if [ "${1:-}" != "--quick" ]; then
-    echo "== the suite under AddressSanitizer and UndefinedBehaviorSanitizer"
+    phase "the suite under AddressSanitizer and UndefinedBehaviorSanitizer"
     scripts/test-sanitized.sh >build-sanitized.log 2>&1 || { status=1; tail -200 build-sanitized.log; }
     grep -E '^ *[0-9]+/[0-9]+ ' build-sanitized.log || true
     sources="$sources build-sanitized/meson-logs"
-    echo "== fuzzing"
+    phase "fuzzing"
     # 10 s per target keeps the whole run inside CI's 30 minutes on two
     # cores (a clean run took 29.5 min with 20 s); FUZZ_SECONDS=300
     # scripts/fuzz.sh is the longer run by hand.
     FUZZ_SECONDS=${FUZZ_SECONDS:-10} scripts/fuzz.sh || status=1
     sources="$sources build-fuzz/results.txt"
-    echo "== the Debian package"
+    phase "the Debian package"
     # Built from a copy of the tree in a temporary directory; only the
     # packages and logs land in build-package/ (ignored by git).
     mkdir -p build-package
@@ -46,5 +52,6 @@ if [ "${1:-}" != "--quick" ]; then
     fi
     sources="$sources build-package/results.txt"
 fi
+phase "done"
 python3 scripts/test-summary.py $sources
 exit $status
