@@ -112,19 +112,14 @@ int answer(sd_bus_message* call, void* userdata, sd_bus_error* error)
 
 } // namespace
 
-struct ManagedObjects::Slot {
-    sd_bus_slot* slot = nullptr;
-    ~Slot() { sd_bus_slot_unref(slot); }
-};
-
 ManagedObjects::ManagedObjects(sdbus::IConnection& connection, const std::string& managerPath, Fill fill)
     : fill_(std::move(fill))
-    , slot_(std::make_unique<Slot>())
 {
-    const int result = sd_bus_add_object(busOf(connection, managerPath), &slot_->slot, managerPath.c_str(), answer, &fill_);
-    if (result < 0)
-        throw std::runtime_error("Could not take over GetManagedObjects on " + managerPath + ": error " +
-                                 std::to_string(-result));
+    slot_ = std::make_unique<BusSlot>(
+        [&](sd_bus_slot** slot) {
+            return sd_bus_add_object(busOf(connection, managerPath), slot, managerPath.c_str(), answer, &fill_);
+        },
+        "take over GetManagedObjects on " + managerPath);
 }
 
 ManagedObjects::~ManagedObjects() = default;

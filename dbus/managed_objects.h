@@ -29,6 +29,8 @@ class IConnection;
 
 namespace certd {
 
+class BusSlot;
+
 // Writes one reply. Every call may throw std::system_error (out of memory,
 // or a message grown past what D-Bus allows): the reply is then an error.
 class ManagedObjectsWriter {
@@ -61,9 +63,8 @@ public:
     ManagedObjects& operator=(const ManagedObjects&) = delete;
 
 private:
-    struct Slot;
     Fill fill_;
-    std::unique_ptr<Slot> slot_;
+    std::unique_ptr<BusSlot> slot_;
 };
 
 } // namespace certd

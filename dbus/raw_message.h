@@ -20,6 +20,26 @@ struct RawMessage : sdbus::Message {
     }
 };
 
+// A callback registered with sd-bus (sd_bus_add_object, _fallback, ...) for
+// as long as this lives. add is the sd_bus_add_* call, given the slot to
+// fill; what says what was registered, for the error.
+class BusSlot {
+public:
+    template <typename Add>
+    BusSlot(Add add, const std::string& what)
+    {
+        const int result = add(&slot_);
+        if (result < 0)
+            throw std::runtime_error("Could not " + what + ": error " + std::to_string(-result));
+    }
+    ~BusSlot() { sd_bus_slot_unref(slot_); }
+    BusSlot(const BusSlot&) = delete;
+    BusSlot& operator=(const BusSlot&) = delete;
+
+private:
+    sd_bus_slot* slot_ = nullptr;
+};
+
 // sdbus-c++ 1.2 exposes no sd_bus* of a connection, but a message made on
 // it knows its bus.
 inline sd_bus* busOf(sdbus::IConnection& connection, const std::string& path)

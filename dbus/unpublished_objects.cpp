@@ -29,21 +29,16 @@ int answer(sd_bus_message* message, void* userdata, sd_bus_error* error)
 
 } // namespace
 
-struct UnpublishedObjects::Slot {
-    sd_bus_slot* slot = nullptr;
-    ~Slot() { sd_bus_slot_unref(slot); }
-};
-
 UnpublishedObjects::UnpublishedObjects(sdbus::IConnection& connection, const std::string& prefix, Handler handler)
     : handler_(std::move(handler))
-    , slot_(std::make_unique<Slot>())
 {
     // sd-bus wants the prefix without its trailing slash.
     const auto trimmed = prefix.size() > 1 && prefix.back() == '/' ? prefix.substr(0, prefix.size() - 1) : prefix;
-    const int result = sd_bus_add_fallback(busOf(connection, trimmed), &slot_->slot, trimmed.c_str(), answer, &handler_);
-    if (result < 0)
-        throw std::runtime_error("Could not install the D-Bus fallback for " + trimmed + ": error " +
-                                 std::to_string(-result));
+    slot_ = std::make_unique<BusSlot>(
+        [&](sd_bus_slot** slot) {
+            return sd_bus_add_fallback(busOf(connection, trimmed), slot, trimmed.c_str(), answer, &handler_);
+        },
+        "install the D-Bus fallback for " + trimmed);
 }
 
 UnpublishedObjects::~UnpublishedObjects() = default;

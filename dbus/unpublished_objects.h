@@ -24,6 +24,8 @@ class IConnection;
 
 namespace certd {
 
+class BusSlot;
+
 class UnpublishedObjects {
 public:
     struct Refusal {
@@ -39,9 +41,8 @@ public:
     UnpublishedObjects& operator=(const UnpublishedObjects&) = delete;
 
 private:
-    struct Slot;
     Handler handler_;
-    std::unique_ptr<Slot> slot_;
+    std::unique_ptr<BusSlot> slot_;
 };
 
 } // namespace certd
