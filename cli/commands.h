@@ -49,6 +49,9 @@ int showHost(Session& session, const std::optional<std::string>& service);
 int generateHost(Session& session, const std::string& service, const GenerateOptions& options);
 int uploadHost(Session& session, const std::string& service, const std::string& certificateFile,
                const std::string& keyFile);
+// passphraseFile empty: asked on the terminal.
+int uploadPkcs12Host(Session& session, const std::string& service, const std::string& file,
+                     const std::string& passphraseFile);
 int exportHost(Session& session, const std::string& service, const ExportOptions& options);
 int exportApplianceCa(Session& session, const ExportOptions& options);
 

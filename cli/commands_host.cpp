@@ -1,9 +1,10 @@
-// The host certificates' verbs: show-host, generate, upload, export-host,
-// export-appliance-ca.
+// The host certificates' verbs: show-host, generate, upload, upload-pkcs12,
+// export-host, export-appliance-ca.
 #include "commands.h"
 #include "export_output.h"
 #include "failure.h"
 #include "input.h"
+#include "passphrase.h"
 #include "properties.h"
 
 #include <unistd.h>
@@ -131,6 +132,26 @@ int uploadHost(Session& session, const std::string& service, const std::string& 
     const auto properties = hostProperties(session, service);
     session.out << "Uploaded the " << service << " certificate: " << summary(session, properties) << ", issued by \""
                 << textOf(properties, "IssuerCommonName") << "\".\n";
+    noteHostnameMismatch(properties);
+    return exitSuccess;
+}
+
+int uploadPkcs12Host(Session& session, const std::string& service, const std::string& file,
+                     const std::string& passphraseFile)
+{
+    knownService(session, service);
+    if (file == "-" && passphraseFile == "-")
+        throw Failure(exitUsage, "The file and the passphrase cannot both come from standard input");
+    const Bytes data = readInput(file);
+    std::string passphrase =
+        passphraseFile.empty() ? askPassphrase("Passphrase for " + file + ": ") : passphraseFromFile(passphraseFile);
+    auto call = session.bus.changeCall(bus::hostObjectPath(service), bus::hostInterface, "UploadPKCS12");
+    call << data << passphrase;
+    wipePassphrase(passphrase);
+    session.bus.call(call);
+    const auto properties = hostProperties(session, service);
+    session.out << "Uploaded the " << service << " certificate from " << file << ": " << summary(session, properties)
+                << ", issued by \"" << textOf(properties, "IssuerCommonName") << "\".\n";
     noteHostnameMismatch(properties);
     return exitSuccess;
 }

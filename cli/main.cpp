@@ -28,6 +28,7 @@ struct Arguments {
     ExportOptions exportOptions;
     std::string service;
     std::string keyFile;
+    std::string passphraseFile;
     GenerateOptions generate;
     std::uint32_t days = 0;
 };
@@ -84,6 +85,12 @@ void declare(CLI::App& app, Arguments& a, Command& command)
     upload->add_option("SERVICE", a.service, "https or postgresql")->required()->check(services);
     upload->add_option("CERT", a.file, "Certificate, optionally followed by its chain (PEM or DER)")->required();
     upload->add_option("KEY", a.keyFile, "Private key without passphrase (PEM or DER)")->required();
+    auto* uploadPkcs12 = verb("upload-pkcs12", "Make the certificate and key of a PKCS#12 file (.pfx, .p12) the service's",
+                              [&](Session& s) { return uploadPkcs12Host(s, a.service, a.file, a.passphraseFile); });
+    uploadPkcs12->add_option("SERVICE", a.service, "https or postgresql")->required()->check(services);
+    uploadPkcs12->add_option("FILE", a.file, "The PKCS#12 file; - for standard input")->required();
+    uploadPkcs12->add_option("--passphrase-file", a.passphraseFile,
+                             "Read the passphrase from this file's first line (default: ask on the terminal)");
     auto* exportHostCommand = verb("export-host", "Write a service's certificate (never its key)",
                                    [&](Session& s) { return exportHost(s, a.service, a.exportOptions); });
     exportHostCommand->add_option("SERVICE", a.service, "https or postgresql")->required()->check(services);

@@ -6,7 +6,9 @@
 #include "bus_errors.h"
 #include "bus_names.h"
 #include "generation_options.h"
+#include "base/secret.h"
 #include "x509/certificate_input.h"
+#include "x509/pkcs12_input.h"
 #include "x509/export_format.h"
 
 namespace certd {
@@ -100,6 +102,22 @@ void HostCertificateObject::Upload(sdbus::Result<>&& result, std::vector<uint8_t
         authorizeThen(authorizer_, *getObject().getCurrentlyProcessedMessage(), Action::ManageHostCertificates,
                       "upload host certificates", std::move(result),
                       [this, host](sdbus::Result<>&& reply) { actions_.upload(service_, host, std::move(reply)); });
+    });
+}
+
+void HostCertificateObject::UploadPKCS12(sdbus::Result<>&& result, std::vector<uint8_t> data, std::string passphrase)
+{
+    auto secret = std::make_shared<const Secret>(passphrase);
+    wipe(passphrase);
+    translateErrors([&] {
+        // Only what costs nothing before authorization; decrypting is a key
+        // derivation the file sets the price of.
+        requireAcceptablePkcs12Input(data, secret->text());
+        authorizeThen(authorizer_, *getObject().getCurrentlyProcessedMessage(), Action::ManageHostCertificates,
+                      "upload host certificates", std::move(result),
+                      [this, data = std::move(data), secret](sdbus::Result<>&& reply) mutable {
+                          actions_.uploadPkcs12(service_, std::move(data), secret, std::move(reply));
+                      });
     });
 }
 

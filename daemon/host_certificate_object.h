@@ -17,6 +17,8 @@ class Authorizer;
 struct HostCertificateActions {
     std::function<void(const std::string& service, GenerationSettings, sdbus::Result<>&&)> generate;
     std::function<void(const std::string& service, HostCertificatePtr, sdbus::Result<>&&)> upload;
+    std::function<void(const std::string& service, Bytes pkcs12, SharedSecret passphrase, sdbus::Result<>&&)>
+        uploadPkcs12;
 };
 
 class HostCertificateObject final
@@ -37,6 +39,7 @@ public:
 private:
     void Generate(sdbus::Result<>&& result, std::map<std::string, sdbus::Variant> options) override;
     void Upload(sdbus::Result<>&& result, std::vector<uint8_t> certificate, std::vector<uint8_t> privateKey) override;
+    void UploadPKCS12(sdbus::Result<>&& result, std::vector<uint8_t> data, std::string passphrase) override;
     std::vector<uint8_t> Export(const std::string& format) override;
 
     std::string Service() override { return service_; }

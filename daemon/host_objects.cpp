@@ -48,6 +48,10 @@ void HostObjects::publish()
         },
         [this](const std::string& service, HostCertificatePtr host, sdbus::Result<>&& reply) {
             upload(service, std::move(host), std::move(reply));
+        },
+        [this](const std::string& service, Bytes pkcs12, SharedSecret passphrase, sdbus::Result<>&& reply) {
+            spdlog::info("Installing the {} certificate and key of a PKCS#12 file", service);
+            hosts_.uploadPkcs12(service, std::move(pkcs12), std::move(passphrase), completionFor(std::move(reply)));
         }};
     for (const auto& service : hosts_.services())
         objects_[service] = std::make_unique<HostCertificateObject>(connection_, hosts_, service, authorizer_, actions);

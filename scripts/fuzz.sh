@@ -18,7 +18,8 @@ ninja -C $build >/dev/null
 
 corpus=$build/corpus
 rm -rf "$corpus"
-mkdir -p "$corpus/certificates" "$corpus/keys" "$corpus/pem" "$corpus/config" "$corpus/names" "$corpus/bundles"
+mkdir -p "$corpus/certificates" "$corpus/keys" "$corpus/pem" "$corpus/config" "$corpus/names" "$corpus/bundles" \
+    "$corpus/pkcs12"
 for crt in /usr/share/ca-certificates/mozilla/*.crt; do
     name=$(basename "$crt" .crt | tr -c 'A-Za-z0-9\n' _)
     cp "$crt" "$corpus/certificates/$name.pem"
@@ -50,6 +51,12 @@ cat "$@" > "$corpus/bundles/sequence.pem"
 openssl crl2pkcs7 -nocrl -certfile "$corpus/bundles/sequence.pem" -out "$corpus/bundles/bundle.p7b"
 openssl crl2pkcs7 -nocrl -certfile "$corpus/bundles/sequence.pem" -outform DER -out "$corpus/bundles/bundle.p7b.der"
 cp "$1" "$corpus/bundles/"
+# PKCS#12 files as OpenSSL 3 and (-legacy: RC2-40, 3DES) Windows make them.
+openssl req -x509 -new -key "$corpus/keys/EC.pem" -subj /CN=fuzz.example.com -days 30 -out "$corpus/pkcs12/leaf.pem" 2>/dev/null
+openssl pkcs12 -export -inkey "$corpus/keys/EC.pem" -in "$corpus/pkcs12/leaf.pem" -passout pass:secret -out "$corpus/pkcs12/modern.p12"
+openssl pkcs12 -export -legacy -inkey "$corpus/keys/EC.pem" -in "$corpus/pkcs12/leaf.pem" -passout pass:secret -out "$corpus/pkcs12/legacy.p12"
+openssl pkcs12 -export -nokeys -in "$corpus/pkcs12/leaf.pem" -passout pass:secret -out "$corpus/pkcs12/certificate-only.p12"
+rm "$corpus/pkcs12/leaf.pem"
 CERTD_FUZZ_WRITE_SEEDS="$corpus/state_files" $build/tests/fuzz/fuzz-state-files >/dev/null 2>&1
 
 results=$build/results.txt
@@ -74,7 +81,7 @@ run() {
 
 status=0
 pids=""
-for pair in certificate-input:certificates private-key:keys pem:pem config:config state-files:state_files names:names bundle:bundles; do
+for pair in certificate-input:certificates private-key:keys pem:pem config:config state-files:state_files names:names bundle:bundles pkcs12:pkcs12; do
     target=${pair%%:*} seeds=${pair#*:}
     run "$target" "$seeds" > "$build/run-$target.out" 2>&1 &
     pids="$pids $!:$target"

@@ -20,6 +20,10 @@ std::string_view errorCodeName(ErrorCode code)
     case ErrorCode::KeyEncrypted: return "KeyEncrypted";
     case ErrorCode::KeyMismatch: return "KeyMismatch";
     case ErrorCode::InvalidKey: return "InvalidKey";
+    case ErrorCode::WrongPassphrase: return "WrongPassphrase";
+    case ErrorCode::InvalidPKCS12: return "InvalidPKCS12";
+    case ErrorCode::NoPrivateKey: return "NoPrivateKey";
+    case ErrorCode::SeveralPrivateKeys: return "SeveralPrivateKeys";
     case ErrorCode::InvalidConfiguration: return "InvalidConfiguration";
     }
     return "Internal";

@@ -23,7 +23,11 @@ enum class ErrorCode {
     KeyEncrypted,
     KeyMismatch,
     InvalidKey,
-    InvalidConfiguration, // certd.conf; never a D-Bus reply today
+    WrongPassphrase,    // a PKCS#12 file's passphrase
+    InvalidPKCS12,      // not a PKCS#12 file, damaged, or encrypted in a way OpenSSL cannot undo
+    NoPrivateKey,       // a PKCS#12 file without one
+    SeveralPrivateKeys, // a PKCS#12 file with more than one
+    InvalidConfiguration, // certd.conf; never a D-Bus reply today; last (certctl's exit codes)
 };
 
 // "InvalidCertificate", ... : the last element of the D-Bus error name.

@@ -185,6 +185,17 @@ void HostCertificates::upload(const std::string& name, HostCertificatePtr host, 
     change(name, HostChangeKind::Upload, [host] { return host; }, std::move(done));
 }
 
+void HostCertificates::uploadPkcs12(const std::string& name, Bytes pkcs12, SharedSecret passphrase, Completion done)
+{
+    const ServiceSettings& settings = service(name).store.settings(); // immutable: safe on the worker
+    change(
+        name, HostChangeKind::Upload,
+        [&settings, pkcs12 = std::move(pkcs12), passphrase = std::move(passphrase)] {
+            return preparePkcs12Upload(pkcs12, passphrase->text(), settings, unixNow());
+        },
+        std::move(done));
+}
+
 HostCertificates::Renewal HostCertificates::renew(const std::string& name, Completion done)
 {
     if (renewing_.contains(name))

@@ -2,7 +2,8 @@
 // them, each service's store, what each service has now, and every way that
 // changes. The rules are here, so that the daemon only translates to D-Bus:
 // a fresh appliance gets a certificate for each service before anything is
-// published; Generate and Upload are checked before they are queued; a
+// published; Generate and Upload are checked before they are queued (a
+// PKCS#12 upload on the worker, see uploadPkcs12); a
 // renewal asks for what was asked before, runs once at a time per service,
 // and a certificate whose renewal failed is not renewed again (only
 // announced) until it is replaced.
@@ -16,6 +17,7 @@
 #pragma once
 
 #include "base/bytes.h"
+#include "base/secret.h"
 #include "base/serial_worker.h"
 #include "base/state_directory.h"
 #include "host/appliance_ca.h"
@@ -99,6 +101,10 @@ public:
 
     void generate(const std::string& service, GenerationSettings settings, Completion done);
     void upload(const std::string& service, HostCertificatePtr host, Completion done);
+    // A PKCS#12 file is decrypted and checked on the worker, after the
+    // caller's authorization: its key derivation costs what the file says.
+    // Refusals (readPkcs12's, prepareUpload's) come as the change's failure.
+    void uploadPkcs12(const std::string& service, Bytes pkcs12, SharedSecret passphrase, Completion done);
 
     enum class Renewal { Started, InProgress, NotPossible };
     // Regenerates a generated certificate with the settings it was made with.

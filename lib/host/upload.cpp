@@ -1,6 +1,7 @@
 #include "host/upload.h"
 
 #include "x509/certificate_input.h"
+#include "x509/pkcs12_input.h"
 #include "x509/private_key_input.h"
 #include "x509/server_certificate_validation.h"
 
@@ -13,6 +14,13 @@ HostCertificatePtr prepareUpload(ByteView certificate, ByteView privateKey, cons
     EvpPkeyPtr key = readPrivateKey(privateKey);
     validateServerCertificate(chain, *key, now, service.rules);
     return makeHostCertificate(HostOrigin::Uploaded, std::nullopt, chain, *key);
+}
+
+HostCertificatePtr preparePkcs12Upload(ByteView pkcs12, const std::string& passphrase, const ServiceSettings& service,
+                                       std::int64_t now)
+{
+    const Pkcs12Contents contents = readPkcs12(pkcs12, passphrase);
+    return prepareUpload(asBytes(contents.certificatesPem), asBytes(contents.privateKeyPem), service, now);
 }
 
 } // namespace certd

@@ -10,6 +10,7 @@
 #include "host/service.h"
 
 #include <cstdint>
+#include <string>
 
 namespace certd {
 
@@ -17,5 +18,11 @@ namespace certd {
 // validateServerCertificate give them.
 HostCertificatePtr prepareUpload(ByteView certificate, ByteView privateKey, const ServiceSettings& service,
                                  std::int64_t now);
+
+// The same from a PKCS#12 file: decrypted with passphrase (errors as
+// readPkcs12), then exactly the checks above. A key derivation whose work
+// factor the file chooses: run it off the bus thread.
+HostCertificatePtr preparePkcs12Upload(ByteView pkcs12, const std::string& passphrase, const ServiceSettings& service,
+                                       std::int64_t now);
 
 } // namespace certd

@@ -99,6 +99,19 @@ TEST_F(AuthorizationTest, DenyAndChallengeAreAccessDeniedSayingWhy)
     EXPECT_TRUE(caPaths().empty());
 }
 
+// A PKCS#12 file's key derivation costs what the file says: nobody gets
+// that far without authorization, so a refused caller hears AccessDenied
+// whatever the file holds.
+TEST_F(AuthorizationTest, APkcs12FileIsOpenedOnlyAfterAuthorization)
+{
+    polkit_.answer(FakePolkit::Answer::Deny);
+    const auto refused = callAsNobody(bus::hostObjectPath("https"), bus::hostInterface, "UploadPKCS12",
+                                      {"ays", "3", "1", "2", "3", "secret"}, false);
+    EXPECT_NE(refused.exitCode, 0);
+    EXPECT_THAT(refused.err, HasSubstr("polkit says no"));
+    EXPECT_EQ(polkit_.lastCheck()->actionId, "org.certd.Certd1.manage-host-certificates");
+}
+
 TEST_F(AuthorizationTest, RootIsNeverAsked)
 {
     import(makeCa("Root's own"));

@@ -32,6 +32,7 @@ constexpr int notFound = 15;
 constexpr int accessDenied = 18;
 constexpr int keyEncrypted = 20;
 constexpr int keyMismatch = 21;
+constexpr int wrongPassphrase = 23;
 
 class CertctlTest : public CertdFixture {
 protected:
@@ -200,6 +201,37 @@ TEST_F(CertctlTest, GenerateAndUploadAndTheirRefusals)
     const auto other = makeCa("Other key");
     const auto mismatch = certctl({"upload", "https", certFile, file("other.key", other.keyPem())});
     EXPECT_EQ(mismatch.exitCode, keyMismatch) << mismatch.err;
+}
+
+TEST_F(CertctlTest, UploadPkcs12TakesThePassphraseFromAFileOrTheTerminalNeverTheCommandLine)
+{
+    const auto issuer = makeCa("Windows CA");
+    const auto leaf = makeCertificate(serverSpec("pfx.example", issuer));
+    const auto pfx = file("server.pfx", "");
+    const auto exported = runCommand({"openssl", "pkcs12", "-export", "-legacy", "-inkey", file("leaf.key", leaf.keyPem()),
+                                      "-in", file("leaf.pem", leaf.pem()), "-certfile", file("ca.pem", issuer.pem()),
+                                      "-passout", "pass:let me in", "-out", pfx});
+    ASSERT_EQ(exported.exitCode, 0) << exported.err;
+
+    const auto wrong = certctl({"upload-pkcs12", "https", pfx, "--passphrase-file=" + file("wrong", "let me out\n")});
+    EXPECT_EQ(wrong.exitCode, wrongPassphrase) << wrong.err;
+    EXPECT_THAT(wrong.err, HasSubstr("does not open"));
+
+    const auto uploaded = certctl({"upload-pkcs12", "https", pfx, "--passphrase-file=" + file("right", "let me in\n")});
+    EXPECT_EQ(uploaded.exitCode, 0) << uploaded.err;
+    EXPECT_THAT(uploaded.out, HasSubstr("issued by \"Windows CA\""));
+    EXPECT_EQ(json(certctl({"--json=short", "show-host", "https"}))["Fingerprint"], leaf.fingerprint());
+
+    const auto fromStandardInput = certctl({"upload-pkcs12", "https", pfx, "--passphrase-file=-"}, "let me in\n");
+    EXPECT_EQ(fromStandardInput.exitCode, 0) << fromStandardInput.err;
+    const auto bothOnStandardInput = certctl({"upload-pkcs12", "https", "-", "--passphrase-file=-"}, "x");
+    EXPECT_EQ(bothOnStandardInput.exitCode, usageError);
+
+    // No file and no terminal (a new session has none): it says how to give it.
+    const auto noTerminal = runCommand({"setsid", "-w", certctlBinary().string(), "upload-pkcs12", "https", pfx},
+                                       {"DBUS_SYSTEM_BUS_ADDRESS=" + bus_.address()});
+    EXPECT_NE(noTerminal.exitCode, 0);
+    EXPECT_THAT(noTerminal.err, HasSubstr("--passphrase-file"));
 }
 
 TEST_F(CertctlTest, ReadingIsOpenToEveryoneChangesGoThroughPolkit)

@@ -287,6 +287,48 @@ TEST_F(HostCertificatesTest, UploadInstallsTheAdministratorsCertificateWithItsCh
     EXPECT_EQ(verify.exitCode, 0) << verify.out << verify.err;
 }
 
+// As Windows CAs export them (openssl -legacy: RC2-40 and 3DES), with the
+// chain in the file.
+TEST_F(HostCertificatesTest, UploadPkcs12InstallsTheFilesKeyCertificateAndChain)
+{
+    OwnPki pki;
+    const auto leaf = makeCertificate(pki.leafSpec("pfx.example.com"));
+    writeTextFile(dir_ / "leaf.pem", leaf.pem());
+    writeTextFile(dir_ / "key.pem", leaf.keyPem());
+    writeTextFile(dir_ / "intermediate.pem", pki.intermediate.pem());
+    const auto file = dir_ / "windows.pfx";
+    const auto exported = runCommand({"openssl", "pkcs12", "-export", "-legacy", "-inkey", (dir_ / "key.pem").string(),
+                                      "-in", (dir_ / "leaf.pem").string(), "-certfile",
+                                      (dir_ / "intermediate.pem").string(), "-passout", "pass:Pfx secret",
+                                      "-out", file.string()});
+    ASSERT_EQ(exported.exitCode, 0) << exported.err;
+    const auto pfx = readTextFile(file);
+
+    auto https = host("https");
+    const auto before = https->Fingerprint();
+    EXPECT_EQ(errorNameOf([&] { https->UploadPKCS12(bytesOf(pfx), "pfx secret"); }),
+              "org.certd.Certd1.Error.WrongPassphrase");
+    EXPECT_EQ(errorNameOf([&] { https->UploadPKCS12(bytesOf(leaf.pem()), "Pfx secret"); }),
+              "org.certd.Certd1.Error.InvalidPKCS12");
+    EXPECT_EQ(https->Fingerprint(), before) << "a refused upload changed the certificate";
+
+    SignalRecorder signals(bus_);
+    https->UploadPKCS12(bytesOf(pfx), "Pfx secret");
+    EXPECT_EQ(https->Origin(), "uploaded");
+    EXPECT_EQ(https->Fingerprint(), leaf.fingerprint());
+    EXPECT_EQ(readTextFile(https->ChainPath()), leaf.pem() + pki.intermediate.pem());
+    EXPECT_EQ(infoOf(https->PrivateKeyPath()).mode, 0600u);
+    ASSERT_TRUE(signals.waitFor("HostCertificateChanged"));
+    writeTextFile(dir_ / "root.pem", pki.root.pem());
+    const auto verify = runCommand({"openssl", "verify", "-CAfile", (dir_ / "root.pem").string(), "-untrusted",
+                                    https->ChainPath(), "-verify_hostname", "pfx.example.com",
+                                    https->CertificatePath()});
+    EXPECT_EQ(verify.exitCode, 0) << verify.out << verify.err;
+    const auto pair = runCommand({"openssl", "x509", "-in", https->CertificatePath(), "-noout", "-pubkey"});
+    const auto keyPublic = runCommand({"openssl", "pkey", "-in", https->PrivateKeyPath(), "-pubout"});
+    EXPECT_EQ(pair.out, keyPublic.out) << "the delivered key does not belong to the certificate";
+}
+
 TEST_F(HostCertificatesTest, UploadAcceptsDerAndTraditionalKeys)
 {
     OwnPki pki;

@@ -25,7 +25,7 @@ from pathlib import Path
 # cli/*.cpp (add_subcommand("...") or verb("...", ...)) are checked as well.
 CERTCTL_COMMANDS = [
     "status", "list-cas", "show-ca", "inspect-ca", "import-ca", "export-ca",
-    "delete-ca", "reload", "show-host", "generate", "upload", "export-host",
+    "delete-ca", "reload", "show-host", "generate", "upload", "upload-pkcs12", "export-host",
     "export-appliance-ca", "list-expiring", "check-expiry", "monitor",
 ]
 # certctl's exit status for certd's error number N (lib/base/error.h order).
@@ -188,7 +188,7 @@ def dbus_error_names(root):
     match = re.search(r"enum\s+class\s+ErrorCode\s*\{(.*?)\};", text, re.S)
     names = []
     for line in (match.group(1) if match else "").splitlines():
-        entry = re.match(r"\s*([A-Za-z]+)\s*,?\s*(//.*)?$", line)
+        entry = re.match(r"\s*([A-Za-z][A-Za-z0-9]*)\s*,?\s*(//.*)?$", line)
         if entry and not (entry.group(2) and "never a D-Bus reply" in entry.group(2)):
             names.append(entry.group(1))
     return names
@@ -310,7 +310,7 @@ def check_certctl(tap, root):
               "the bash completion offers exactly certctl's commands",
               [f"missing: {c}" for c in missing] + [f"not a command: {v}" for v in extra])
 
-    rows = dict(re.findall(r"^\|\s+(\d+)\s*\n:\s+([A-Za-z]+)\s*$", read(root / "man" / "certctl.1.scd"), re.M))
+    rows = dict(re.findall(r"^\|\s+(\d+)\s*\n:\s+([A-Za-z][A-Za-z0-9]*)\s*$", read(root / "man" / "certctl.1.scd"), re.M))
     problems = []
     for number, name in enumerate(dbus_error_names(root)):
         status = str(CERTCTL_FIRST_ERROR_STATUS + number)

@@ -18,6 +18,10 @@ TEST(CliFailure, CertdErrorsHaveTheirDocumentedExitCodes)
         {"AlreadyExists", 14},      {"NotFound", 15},    {"TooLarge", 16},    {"InvalidArgument", 17},
         {"AccessDenied", 18},       {"Internal", 19},    {"KeyEncrypted", 20}, {"KeyMismatch", 21},
         {"InvalidKey", 22},
+        {"WrongPassphrase", 23},
+        {"InvalidPKCS12", 24},
+        {"NoPrivateKey", 25},
+        {"SeveralPrivateKeys", 26},
     };
     for (const auto& c : cases) {
         EXPECT_EQ(exitCodeForCertdError(c.name), c.code) << c.name;

@@ -6,6 +6,7 @@
 #include "temp_dir.h"
 #include "test_certificates.h"
 #include "refusal.h"
+#include "terminal.h"
 #include "test_keys.h"
 
 #include <openssl/pem.h>
@@ -248,54 +249,6 @@ TEST(PrivateKeyInput, RefusesAnEncryptedKeyUnderAPlainLabelWithoutPrompting)
     }
     ASSERT_THAT(pem, StartsWith("-----BEGIN PRIVATE KEY-----"));
     expectEncryptedRefusal(pem, "encrypted PKCS#8 labelled PRIVATE KEY");
-}
-
-struct TerminalRun {
-    bool finished = false;
-    int status = 0;
-    std::string output; // what the child wrote to its terminal
-};
-
-// Runs body in a child process whose controlling terminal is a fresh pty,
-// where a passphrase prompt would be shown and would wait for an answer.
-// The child is killed (by its PID) when it has not finished by timeout.
-TerminalRun runOnATerminal(const std::function<int()>& body, std::chrono::seconds timeout)
-{
-    int master = -1;
-    const pid_t pid = ::forkpty(&master, nullptr, nullptr, nullptr);
-    if (pid < 0)
-        throw std::runtime_error("forkpty failed");
-    if (pid == 0) {
-        int code = 100;
-        try {
-            code = body();
-        } catch (...) {
-            code = 101;
-        }
-        ::_exit(code);
-    }
-    TerminalRun run;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-        pollfd readable{master, POLLIN, 0};
-        if (::poll(&readable, 1, 50) > 0) {
-            char buffer[512];
-            const ssize_t got = ::read(master, buffer, sizeof buffer);
-            if (got > 0)
-                run.output.append(buffer, static_cast<std::size_t>(got));
-        }
-        if (::waitpid(pid, &run.status, WNOHANG) == pid) {
-            run.finished = true;
-            break;
-        }
-        if (std::chrono::steady_clock::now() > deadline) {
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, &run.status, 0);
-            break;
-        }
-    }
-    ::close(master);
-    return run;
 }
 
 TEST(PrivateKeyInput, NeverPromptsForAPassphraseEvenOnATerminal)
