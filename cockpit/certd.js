@@ -519,12 +519,27 @@
 
     /* Upload */
 
+    function uploadKind() {
+        return $("upload-kind-pkcs12").checked ? "pkcs12" : "files";
+    }
+
     function updateUploadButton() {
-        const ready = $("upload-certificate").files.length > 0 && $("upload-key").files.length > 0;
+        const ready = uploadKind() === "pkcs12"
+            ? $("upload-pkcs12").files.length > 0
+            : $("upload-certificate").files.length > 0 && $("upload-key").files.length > 0;
         $("upload-confirm").disabled = !ready;
     }
-    $("upload-certificate").addEventListener("change", updateUploadButton);
-    $("upload-key").addEventListener("change", updateUploadButton);
+
+    function showUploadKind() {
+        for (const row of document.querySelectorAll("#upload-dialog [data-upload-kind]"))
+            row.hidden = row.dataset.uploadKind !== uploadKind();
+        clearError($("upload-error"));
+        updateUploadButton();
+    }
+    for (const id of ["upload-certificate", "upload-key", "upload-pkcs12"])
+        $(id).addEventListener("change", updateUploadButton);
+    for (const id of ["upload-kind-files", "upload-kind-pkcs12"])
+        $(id).addEventListener("change", showUploadKind);
 
     $("host-upload").addEventListener("click", () => {
         const service = state.service;
@@ -537,7 +552,10 @@
               "TLS, then makes them the $0 certificate and reloads the service."), info.label);
         $("upload-certificate").value = "";
         $("upload-key").value = "";
-        updateUploadButton();
+        $("upload-pkcs12").value = "";
+        $("upload-passphrase").value = "";
+        $("upload-kind-files").checked = true;
+        showUploadKind();
         openDialog(dialog, $("upload-certificate"));
     });
 
@@ -547,17 +565,22 @@
         const service = dialog.dataset.service;
         const errorNode = $("upload-error");
         clearError(errorNode);
-        let certificate, key;
+        const pkcs12 = uploadKind() === "pkcs12";
+        let first, second;
         try {
-            certificate = await readFile($("upload-certificate"));
-            key = await readFile($("upload-key"));
+            first = await readFile($(pkcs12 ? "upload-pkcs12" : "upload-certificate"));
+            second = pkcs12 ? $("upload-passphrase").value : await readFile($("upload-key"));
         } catch (error) {
             showError(errorNode, error.message);
             return;
         }
         setBusy(dialog, true, $("upload-confirm"), _("Uploading…"));
         try {
-            await call(hostPath(service), HOST_IFACE, "Upload", [certificate, key], "ayay");
+            if (pkcs12)
+                await call(hostPath(service), HOST_IFACE, "UploadPKCS12", [first, second], "ays");
+            else
+                await call(hostPath(service), HOST_IFACE, "Upload", [first, second], "ayay");
+            $("upload-passphrase").value = "";
             setBusy(dialog, false, $("upload-confirm"));
             dialog.close();
             $("host-status").textContent = cockpit.format(_("The uploaded $0 certificate is in place."),

@@ -121,6 +121,13 @@ def make_certificates(directory, hostname):
          "-CAcreateserial", "-days", "90", "-extfile", path("server.ext"), "-out", path("server.pem")])
     run(["openssl", "pkey", "-in", path("server.key"), "-aes256", "-passout", "pass:x",
          "-out", path("server-encrypted.key")])
+    # A second one as a Windows CA exports it: PKCS#12 with RC2-40 and 3DES
+    run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+         "-keyout", path("pfx.key"), "-out", path("pfx.csr"), "-subj", "/CN=Certd Test PFX Server"])
+    run(["openssl", "x509", "-req", "-in", path("pfx.csr"), "-CA", path("root.pem"), "-CAkey", path("root.key"),
+         "-CAcreateserial", "-days", "90", "-extfile", path("server.ext"), "-out", path("pfx.pem")])
+    run(["openssl", "pkcs12", "-export", "-legacy", "-inkey", path("pfx.key"), "-in", path("pfx.pem"),
+         "-certfile", path("root.pem"), "-passout", "pass:pfx secret", "-out", path("server.pfx")])
     return path
 
 
@@ -699,6 +706,7 @@ class Test:
 
     def test_upload_encrypted_key_refused(self):
         b = self.browser
+        before = self.stack.property(ROOT + "/host/https", "org.certd.Certd1.HostCertificate", "Fingerprint")
         b.click("#host-upload")
         b.wait_dialog("#upload-dialog")
         assert not b.find("#upload-confirm").is_enabled()
@@ -708,7 +716,8 @@ class Test:
         b.wait_text("#upload-error", "Private keys protected by a passphrase are not supported",
                     "certd's refusal of an encrypted key is not shown")
         assert b.dialog_open("#upload-dialog"), "the dialog closed on a refusal"
-        assert self.stack.property(ROOT + "/host/https", "org.certd.Certd1.HostCertificate", "Origin") == "generated"
+        assert self.stack.property(ROOT + "/host/https", "org.certd.Certd1.HostCertificate",
+                                   "Fingerprint") == before, "a refused upload changed the certificate"
         b.screenshot(self.screenshots, "host-upload-refused", "#upload-dialog")
 
     def test_upload_certificate_and_key(self):
@@ -721,6 +730,29 @@ class Test:
         assert "uploaded.example.test" in b.text("#host-details")
         assert self.stack.property(ROOT + "/host/https", "org.certd.Certd1.HostCertificate", "Origin") == "uploaded"
         b.wait_hidden("#hostname-warning", "the host name warning stays for a certificate that matches")
+
+    def test_upload_pkcs12(self):
+        b = self.browser
+        b.click("#host-upload")
+        b.wait_dialog("#upload-dialog")
+        assert not b.visible("#upload-pkcs12"), "the PKCS#12 file chooser shows before it is chosen"
+        b.click("#upload-kind-pkcs12")
+        b.wait_visible("#upload-passphrase")
+        assert not b.visible("#upload-certificate"), "the certificate file chooser stays for a PKCS#12 upload"
+        assert not b.find("#upload-confirm").is_enabled()
+        b.choose_file("#upload-pkcs12", self.cert("server.pfx"))
+        b.find("#upload-passphrase").send_keys("wrong")
+        b.click("#upload-confirm")
+        b.wait_text("#upload-error", "The passphrase does not open the PKCS#12 file",
+                    "certd's refusal of a wrong passphrase is not shown")
+        assert b.dialog_open("#upload-dialog"), "the dialog closed on a refusal"
+        b.find("#upload-passphrase").clear()
+        b.find("#upload-passphrase").send_keys("pfx secret")
+        b.click("#upload-confirm")
+        b.wait_dialog("#upload-dialog", False)
+        b.wait_text("#host-details", "Certd Test PFX Server")
+        assert self.stack.property(ROOT + "/host/https", "org.certd.Certd1.HostCertificate",
+                                   "Fingerprint") == fingerprint(self.cert("pfx.pem"))
 
     def test_host_export(self):
         b = self.browser
@@ -838,6 +870,7 @@ class Test:
             ("degraded_and_problems_shown", self.test_degraded_shown),
             ("keyboard_generate_dialog", self.test_keyboard_generate_dialog),
             ("generate_https_for_new_hostname", self.test_generate_for_new_hostname),
+            ("upload_pkcs12_with_passphrase", self.test_upload_pkcs12),
             ("upload_encrypted_key_refused", self.test_upload_encrypted_key_refused),
             ("upload_certificate_and_key", self.test_upload_certificate_and_key),
             ("host_export_pem", self.test_host_export),
