@@ -40,6 +40,13 @@ std::vector<Field> fieldsOf(sdbus::Message& message)
         std::uint32_t count = 0;
         message >> count;
         fields.emplace_back("Count", count);
+    } else if (member == "RenewalFailed") {
+        sdbus::ObjectPath path;
+        std::string service;
+        std::string reason;
+        message >> path >> service >> reason;
+        fields.emplace_back("Service", service);
+        fields.emplace_back("Reason", reason);
     } else if (member == "HostCertificateChanged") {
         std::string service;
         sdbus::ObjectPath path;

@@ -1066,6 +1066,12 @@
                                         cn, kindLabel(path), formatDate(notAfter)));
         scheduleExpiryRefresh();
     });
+    manager.addEventListener("RenewalFailed", (event, path, service, reason) => {
+        notify("danger", cockpit.format(_("certd could not renew the $0 certificate: $1. It keeps the current one " +
+                                          "and tries again at the next check."),
+                                        SERVICES[service] ? SERVICES[service].label : service, reason));
+        scheduleExpiryRefresh();
+    });
     manager.addEventListener("TrustStoreChanged", () => scheduleExpiryRefresh());
     manager.addEventListener("HostCertificateChanged", () => scheduleExpiryRefresh());
 

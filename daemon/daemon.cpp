@@ -70,6 +70,10 @@ public:
                        [this](const std::string& service) {
                            outputState(service, {}); // delivered: whatever was wrong is not any more
                            manager_->emitHostCertificateChanged(service, sdbus::ObjectPath(bus::hostObjectPath(service)));
+                       },
+                       [this](const std::string& service, const std::string& reason) {
+                           manager_->emitRenewalFailed(sdbus::ObjectPath(bus::hostObjectPath(service)), service,
+                                                       reason);
                        })
         , checker_(config.expiry, layout.expiryAnnouncements(),
                    {[this](const ExpiryChecker::Sources::Visit& visit) { forEachWatched(visit); },
@@ -181,7 +185,7 @@ private:
             if (const auto& host = hosts_.current(service)) {
                 const auto& d = host->details;
                 hosts.push_back({WatchedCertificate::Kind::Host, service, d.commonName, d.fingerprint, d.notBefore,
-                                 d.notAfter});
+                                 d.notAfter, hosts_.renewsItself(service), hosts_.renewalFailed(service)});
             }
         WatchedCertificate ca;
         for (const auto& stored : *store_.snapshot()) {

@@ -25,12 +25,13 @@ const char* verbOf(HostChangeKind kind)
 } // namespace
 
 HostObjects::HostObjects(sdbus::IConnection& connection, HostCertificates& hosts, const Authorizer& authorizer,
-                         UnitReloader& reloader, ChangeListener listener)
+                         UnitReloader& reloader, ChangeListener listener, RenewalFailureListener renewalFailed)
     : connection_(connection)
     , hosts_(hosts)
     , authorizer_(authorizer)
     , reloader_(reloader)
     , listener_(std::move(listener))
+    , renewalFailureListener_(std::move(renewalFailed))
 {
 }
 
@@ -100,7 +101,11 @@ void HostObjects::finished(const HostChange& change, std::uint64_t ticket)
         spdlog::warn("{}", warning);
     if (!change.host) {
         const auto error = toBusError(change.failure);
-        spdlog::error("Could not {} the {} certificate: {}", verbOf(change.kind), change.service, error.getMessage());
+        if (change.kind == HostChangeKind::Renewal)
+            reportRenewalFailure(change.service, error.getMessage());
+        else
+            spdlog::error("Could not {} the {} certificate: {}", verbOf(change.kind), change.service,
+                          error.getMessage());
         if (reply)
             reply->returnError(error);
         return;
@@ -117,6 +122,20 @@ void HostObjects::finished(const HostChange& change, std::uint64_t ticket)
     announce(change.service);
     if (reply)
         reply->returnResults();
+}
+
+void HostObjects::reportRenewalFailure(const std::string& service, const std::string& reason)
+{
+    if (const auto& host = hosts_.current(service)) {
+        const auto& details = host->details;
+        logCertificateEvent({messageIds::renewalFailed, 3,
+                             "Could not renew the " + service + " certificate \"" + details.commonName +
+                                 "\", which expires on " + formatUtcTime(details.notAfter) + ": " + reason +
+                                 "; certd tries again at the next check",
+                             bus::hostObjectPath(service), details.commonName, details.fingerprint, details.notAfter,
+                             daysLeft(details.notAfter, unixNow())});
+    }
+    renewalFailureListener_(service, reason);
 }
 
 void HostObjects::changed(const std::string& service)

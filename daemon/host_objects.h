@@ -25,9 +25,11 @@ class HostObjects {
 public:
     // Called on the bus thread after a service's certificate changed.
     using ChangeListener = std::function<void(const std::string& service)>;
+    // Called on the bus thread after a renewal failed, with why.
+    using RenewalFailureListener = std::function<void(const std::string& service, const std::string& reason)>;
 
     HostObjects(sdbus::IConnection& connection, HostCertificates& hosts, const Authorizer& authorizer,
-                UnitReloader& reloader, ChangeListener listener);
+                UnitReloader& reloader, ChangeListener listener, RenewalFailureListener renewalFailed);
 
     // One object per service; call after HostCertificates::start().
     void publish();
@@ -47,12 +49,15 @@ private:
     HostCertificates::Completion completionFor(std::optional<sdbus::Result<>> reply);
     void announce(const std::string& service);
     void finished(const HostChange& change, std::uint64_t ticket);
+    // The journal entry and the listener (RenewalFailed on the bus).
+    void reportRenewalFailure(const std::string& service, const std::string& reason);
 
     sdbus::IConnection& connection_;
     HostCertificates& hosts_;
     const Authorizer& authorizer_;
     UnitReloader& reloader_;
     ChangeListener listener_;
+    RenewalFailureListener renewalFailureListener_;
     std::map<std::string, std::unique_ptr<HostCertificateObject>> objects_;
     PendingReplies<> replies_;
 };

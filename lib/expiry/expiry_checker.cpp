@@ -34,12 +34,15 @@ ExpiryChecker::Result ExpiryChecker::check(std::int64_t now)
     sources_.forEachCertificate([&](const WatchedCertificate& certificate) {
         if (urgencyOf(certificate.notAfter, now, policy_))
             result.report.push_back({certificate, daysLeft(certificate.notAfter, now)});
-        const bool renewable = certificate.kind == WatchedCertificate::Kind::Host &&
-                               dueForRenewal(certificate.notBefore, certificate.notAfter, now, policy_);
-        if (renewable && sources_.renew(certificate.service))
+        const bool renews = certificate.renewsItself && policy_.renewDays > 0; // RenewDays=0: never
+        const bool due = renews && dueForRenewal(certificate.notBefore, certificate.notAfter, now, policy_);
+        const bool renewing = due && sources_.renew(certificate.service);
+        if (renewing)
             result.renewing.push_back(certificate.service);
-        else if (const auto announcement = log_.check(certificate.fingerprint, certificate.notAfter, now, policy_))
-            result.announcements.push_back({certificate, *announcement});
+        const bool leftToCertd = renews && !certificate.renewalFailed && (renewing || !due);
+        if (!leftToCertd)
+            if (const auto announcement = log_.check(certificate.fingerprint, certificate.notAfter, now, policy_))
+                result.announcements.push_back({certificate, *announcement});
         if (log_.has(certificate.fingerprint))
             recordedAndPresent.push_back(certificate.fingerprint);
     });

@@ -1,8 +1,10 @@
 // CheckExpiry's rules: every certificate certd owns against the [Expiry]
-// thresholds. A generated host certificate inside its renewal window is
-// renewed instead of announced (as long as renewing it is possible); every
-// other certificate is announced once per threshold it crosses and once
-// when it expires, remembered across restarts. It only compares numbers and
+// thresholds. A certificate certd renews by itself (a generated host
+// certificate) is not announced: inside its renewal window it is renewed.
+// Only when that is not possible, or its last renewal failed (certd then
+// tries again at every check), is it announced like every other
+// certificate: once per threshold it crosses and once when it expires,
+// remembered across restarts. Announcements are for what needs a person. It only compares numbers and
 // looks up a map, and copies nothing per certificate unless it is reported:
 // it runs on the bus thread after every Reload, and 10,000 CAs take about a
 // millisecond.
@@ -28,6 +30,8 @@ struct WatchedCertificate {
     std::string fingerprint;
     std::int64_t notBefore = 0;
     std::int64_t notAfter = 0;
+    bool renewsItself = false;  // a generated host certificate
+    bool renewalFailed = false; // its last renewal failed
 };
 
 class ExpiryChecker {
@@ -38,7 +42,7 @@ public:
         using Visit = std::function<void(const WatchedCertificate&)>;
         std::function<void(const Visit&)> forEachCertificate;
         // Starts (or finds under way) the renewal of a host certificate;
-        // false when it cannot be renewed, and is announced instead.
+        // false when it cannot be renewed now, and is announced instead.
         std::function<bool(const std::string& service)> renew;
     };
 

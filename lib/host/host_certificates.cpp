@@ -200,14 +200,25 @@ HostCertificates::Renewal HostCertificates::renew(const std::string& name, Compl
 {
     if (renewing_.contains(name))
         return Renewal::InProgress;
-    const auto& host = service(name).current;
-    if (!host || host->origin != HostOrigin::Generated || !host->generation ||
-        renewalFailed_.contains(host->details.fingerprint))
+    if (!renewsItself(name))
         return Renewal::NotPossible;
+    const auto& host = service(name).current;
     renewing_.insert(name);
     const GenerationSettings settings = *host->generation;
     change(name, HostChangeKind::Renewal, [this, settings] { return issue(settings); }, std::move(done));
     return Renewal::Started;
+}
+
+bool HostCertificates::renewsItself(const std::string& name) const
+{
+    const auto& host = service(name).current;
+    return host && host->origin == HostOrigin::Generated && host->generation;
+}
+
+bool HostCertificates::renewalFailed(const std::string& name) const
+{
+    const auto& host = service(name).current;
+    return host && renewalFailed_.contains(host->details.fingerprint);
 }
 
 void HostCertificates::change(const std::string& name, HostChangeKind kind, std::function<HostCertificatePtr()> make,

@@ -3,10 +3,10 @@
 // changes. The rules are here, so that the daemon only translates to D-Bus:
 // a fresh appliance gets a certificate for each service before anything is
 // published; Generate and Upload are checked before they are queued (a
-// PKCS#12 upload on the worker, see uploadPkcs12); a
-// renewal asks for what was asked before, runs once at a time per service,
-// and a certificate whose renewal failed is not renewed again (only
-// announced) until it is replaced.
+// PKCS#12 upload on the worker, see uploadPkcs12); a renewal asks for what
+// was asked before and runs once at a time per service; a certificate whose
+// renewal failed is remembered as such (it is then announced) and renewed
+// again when asked.
 //
 // Threads: every method is called on one thread, the owner's (certd's bus
 // loop). Slow work (key generation, writing) runs on a worker, one change at
@@ -108,9 +108,12 @@ public:
 
     enum class Renewal { Started, InProgress, NotPossible };
     // Regenerates a generated certificate with the settings it was made with.
-    // NotPossible for an uploaded one, or when renewing this very
-    // certificate failed before (then it is only announced).
+    // NotPossible for an uploaded one (and while the service has none).
     Renewal renew(const std::string& service, Completion done);
+    // Whether the service's certificate is one renew() can replace.
+    bool renewsItself(const std::string& service) const;
+    // Whether the last renewal of the service's current certificate failed.
+    bool renewalFailed(const std::string& service) const;
 
 private:
     struct Service {

@@ -185,6 +185,55 @@ TEST_F(ExpiryTest, MovingForwardInTimeAnnouncesTheNextThresholdsAndRenews)
         EXPECT_THAT(line, ::testing::Not(HasSubstr(httpsName))) << line;
 }
 
+// A renewal that cannot be written (the service directory replaced by a
+// symbolic link, which certd refuses to write through): said with
+// RenewalFailed and a journal entry, announced as any certificate, tried
+// again at every check, and renewed once the cause is gone.
+TEST_F(ExpiryTest, AFailedRenewalIsSaidAnnouncedAndTriedAgain)
+{
+    manager_->CheckExpiry();
+    restartAt("+371d"); // the generated https certificate (397 days) has less than 26 left
+    HostProxy https(*connection_, "https");
+    const auto before = https.Fingerprint();
+    const auto name = https.CommonName();
+    const std::filesystem::path directory = std::filesystem::path(https.CertificatePath()).parent_path();
+    std::filesystem::rename(directory, dir_ / "moved-https");
+    std::filesystem::create_directory_symlink(dir_ / "moved-https", directory);
+
+    const auto expiring = "Expiring " + name + " 25";
+    SignalRecorder failing(bus_);
+    manager_->CheckExpiry(); // renewal starts: nothing to announce
+    const auto failed = failing.waitFor("RenewalFailed", 30s);
+    ASSERT_TRUE(failed) << certd_->log();
+    EXPECT_EQ(failed->arguments.at(0), bus::hostObjectPath("https"));
+    EXPECT_EQ(failed->arguments.at(1), "https");
+    EXPECT_THAT(failed->arguments.at(2), HasSubstr("symbolic link"));
+    EXPECT_THAT(certd_->log(), HasSubstr("MESSAGE_ID=b53a97c9075e4193b7422cb8f2f7b633"));
+    EXPECT_EQ(HostProxy(*connection_, "https").Fingerprint(), before);
+    drain(failing);
+    EXPECT_THAT(expirySignals(failing), ::testing::Not(::testing::Contains(expiring)));
+
+    // Now it needs a person: announced (once), and tried again at each check.
+    for (const bool firstTime : {true, false}) {
+        SignalRecorder retried(bus_);
+        manager_->CheckExpiry();
+        ASSERT_TRUE(retried.waitFor("RenewalFailed", 30s)) << "the renewal was not tried again";
+        drain(retried);
+        if (firstTime)
+            EXPECT_THAT(expirySignals(retried), ::testing::Contains(expiring));
+        else
+            EXPECT_THAT(expirySignals(retried), ::testing::Not(::testing::Contains(expiring)));
+    }
+
+    std::filesystem::remove(directory);
+    std::filesystem::rename(dir_ / "moved-https", directory);
+    SignalRecorder repaired(bus_);
+    manager_->CheckExpiry();
+    const auto renewed = repaired.waitFor("HostCertificateChanged", 30s);
+    ASSERT_TRUE(renewed) << certd_->log();
+    EXPECT_NE(HostProxy(*connection_, "https").Fingerprint(), before);
+}
+
 TEST_F(ExpiryTest, ListExpiringIsReadOnlyAndOpenToEveryone)
 {
     SignalRecorder signals(bus_);

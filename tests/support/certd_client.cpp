@@ -76,6 +76,12 @@ std::vector<std::string> renderArguments(sdbus::Message& message)
         int64_t notAfter = 0;
         message >> path >> name >> notAfter;
         arguments = {path, name, std::to_string(notAfter)};
+    } else if (member == "RenewalFailed") {
+        sdbus::ObjectPath path;
+        std::string service;
+        std::string reason;
+        message >> path >> service >> reason;
+        arguments = {path, service, reason};
     } else if (member == "PropertiesChanged") {
         std::string interface;
         std::map<std::string, sdbus::Variant> changed;

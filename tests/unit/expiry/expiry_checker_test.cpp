@@ -26,7 +26,14 @@ WatchedCertificate host(const std::string& service, double daysLeft, std::int64_
 {
     const auto notAfter = now + static_cast<std::int64_t>(daysLeft * day);
     return {WatchedCertificate::Kind::Host, service, service + ".example", "fp-" + service,
-            notAfter - lifetimeDays * day, notAfter};
+            notAfter - lifetimeDays * day, notAfter, true};
+}
+
+WatchedCertificate uploaded(const std::string& service, double daysLeft)
+{
+    auto certificate = host(service, daysLeft);
+    certificate.renewsItself = false;
+    return certificate;
 }
 
 class ExpiryCheckerTest : public ::testing::Test {
@@ -98,6 +105,53 @@ TEST_F(ExpiryCheckerTest, AHostCertificateDueForRenewalIsRenewedInsteadOfAnnounc
     EXPECT_THAT(result.renewing, ElementsAre("https"));
     EXPECT_THAT(result.announcements, IsEmpty());
     EXPECT_EQ(result.report.size(), 1u); // still reported as expiring
+}
+
+// Each row: the certificate, whether renewing it can start, and what the
+// check does about it.
+TEST_F(ExpiryCheckerTest, AnnouncedIsOnlyWhatCertdDoesNotRenewByItself)
+{
+    policy.warnDays = {60, 30, 7};
+    const auto failed = [](WatchedCertificate certificate) {
+        certificate.renewalFailed = true;
+        return certificate;
+    };
+    const struct {
+        const char* what;
+        WatchedCertificate certificate;
+        bool renewalStarts;
+        bool asked;
+        bool announced;
+    } rows[] = {
+        {"generated, in a warning window, not yet due", host("https", 45), true, false, false},
+        {"generated, due", host("https", 20), true, true, false},
+        {"generated, due, renewal cannot start", host("https", 20), false, true, true},
+        {"generated, last renewal failed, due: retried and announced", failed(host("https", 20)), true, true, true},
+        {"generated, last renewal failed, not yet due", failed(host("https", 45)), true, false, true},
+        {"uploaded, in a warning window", uploaded("https", 45), true, false, true},
+        {"uploaded, inside RenewDays", uploaded("https", 20), true, false, true},
+        {"a CA", ca("ca", 20), true, false, true},
+    };
+    for (const auto& row : rows) {
+        SCOPED_TRACE(row.what);
+        std::filesystem::remove(dir / "announced.json");
+        asked.clear();
+        renewable = row.renewalStarts;
+        certificates = {row.certificate};
+        const auto result = checker().check(now);
+        EXPECT_EQ(!asked.empty(), row.asked);
+        EXPECT_EQ(result.renewing.size(), row.asked && row.renewalStarts ? 1u : 0u);
+        EXPECT_EQ(result.announcements.size(), row.announced ? 1u : 0u);
+    }
+}
+
+TEST_F(ExpiryCheckerTest, WithRenewalSwitchedOffGeneratedCertificatesAreAnnounced)
+{
+    policy.renewDays = 0;
+    certificates = {host("https", 20)};
+    const auto result = checker().check(now);
+    EXPECT_THAT(asked, IsEmpty());
+    EXPECT_THAT(fingerprintsOf(result.announcements), ElementsAre("fp-https"));
 }
 
 TEST_F(ExpiryCheckerTest, WhatCannotBeRenewedIsAnnounced)

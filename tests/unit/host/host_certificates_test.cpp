@@ -231,25 +231,29 @@ TEST_F(HostLifecycleTest, AnUploadedCertificateIsNeverRenewed)
     const auto prepared = hosts.prepareUpload("https", test::bytesOf(leaf.pem()), test::bytesOf(leaf.keyPem()));
     finish([&](auto done) { hosts.upload("https", prepared, done); });
     EXPECT_EQ(hosts.renew("https", [](const HostChange&) {}), HostCertificates::Renewal::NotPossible);
+    EXPECT_FALSE(hosts.renewsItself("https"));
 }
 
-TEST_F(HostLifecycleTest, ACertificateWhoseRenewalFailedIsNotRenewedAgainUntilReplaced)
+TEST_F(HostLifecycleTest, AFailedRenewalIsRememberedAndTriedAgainUntilItWorks)
 {
     auto& hosts = start();
+    EXPECT_TRUE(hosts.renewsItself("https"));
+    EXPECT_FALSE(hosts.renewalFailed("https"));
     const auto directory = hosts.settings("https").directory;
     std::filesystem::rename(directory, dir / "moved");
     std::filesystem::create_directory_symlink(dir / "moved", directory);
     const auto failed = finish([&](auto done) { EXPECT_EQ(hosts.renew("https", done), HostCertificates::Renewal::Started); });
     EXPECT_TRUE(failed.failure);
-    EXPECT_EQ(hosts.renew("https", [](const HostChange&) {}), HostCertificates::Renewal::NotPossible);
+    EXPECT_TRUE(hosts.renewalFailed("https"));
+    const auto again = finish([&](auto done) { EXPECT_EQ(hosts.renew("https", done), HostCertificates::Renewal::Started); });
+    EXPECT_TRUE(again.failure);
+    EXPECT_TRUE(hosts.renewalFailed("https"));
 
     std::filesystem::remove(directory);
     std::filesystem::rename(dir / "moved", directory);
-    finish([&](auto done) { hosts.generate("https", hosts.generationSettings({}), done); });
-    std::optional<HostChange> outcome;
-    EXPECT_EQ(hosts.renew("https", [&](const HostChange& change) { outcome = change; }),
-              HostCertificates::Renewal::Started);
-    ASSERT_TRUE(owner_.runNext());
+    const auto renewed = finish([&](auto done) { EXPECT_EQ(hosts.renew("https", done), HostCertificates::Renewal::Started); });
+    ASSERT_TRUE(renewed.host);
+    EXPECT_FALSE(hosts.renewalFailed("https")) << "the new certificate carries no failure";
 }
 
 } // namespace
