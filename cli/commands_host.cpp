@@ -4,6 +4,7 @@
 #include "export_output.h"
 #include "failure.h"
 #include "input.h"
+#include "base/secret.h"
 #include "passphrase.h"
 #include "properties.h"
 
@@ -147,7 +148,7 @@ int uploadPkcs12Host(Session& session, const std::string& service, const std::st
         passphraseFile.empty() ? askPassphrase("Passphrase for " + file + ": ") : passphraseFromFile(passphraseFile);
     auto call = session.bus.changeCall(bus::hostObjectPath(service), bus::hostInterface, "UploadPKCS12");
     call << data << passphrase;
-    wipePassphrase(passphrase);
+    wipe(passphrase);
     session.bus.call(call);
     const auto properties = hostProperties(session, service);
     session.out << "Uploaded the " << service << " certificate from " << file << ": " << summary(session, properties)

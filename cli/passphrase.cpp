@@ -1,5 +1,8 @@
 #include "passphrase.h"
 
+#include "base/secret.h"
+#include "x509/pkcs12_input.h"
+
 #include <csignal>
 #include <fcntl.h>
 #include <string.h>
@@ -11,8 +14,6 @@
 
 namespace certd::cli {
 namespace {
-
-constexpr std::size_t maxLength = 1024; // certd's limit
 
 // What an interrupted prompt restores before the signal takes its course.
 int promptTerminal = -1;
@@ -75,10 +76,10 @@ std::string readLine(int fd, const std::string& source)
         }
         if (c == '\n')
             break;
-        if (line.size() == maxLength) {
-            wipePassphrase(line);
+        if (line.size() == maxPassphraseSize) {
+            wipe(line);
             throw std::runtime_error("The passphrase from " + source + " is longer than " +
-                                     std::to_string(maxLength) + " bytes");
+                                     std::to_string(maxPassphraseSize) + " bytes");
         }
         line += c;
     }
@@ -88,12 +89,6 @@ std::string readLine(int fd, const std::string& source)
 }
 
 } // namespace
-
-void wipePassphrase(std::string& text)
-{
-    ::explicit_bzero(text.data(), text.size());
-    text.clear();
-}
 
 std::string passphraseFromFile(const std::string& file)
 {

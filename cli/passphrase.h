@@ -16,7 +16,4 @@ std::string passphraseFromFile(const std::string& file);
 // terminal to ask on.
 std::string askPassphrase(const std::string& prompt);
 
-// Overwrites text in memory before it goes.
-void wipePassphrase(std::string& text);
-
 } // namespace certd::cli

@@ -4,10 +4,10 @@
 // Only when that is not possible, or its last renewal failed (certd then
 // tries again at every check), is it announced like every other
 // certificate: once per threshold it crosses and once when it expires,
-// remembered across restarts. Announcements are for what needs a person. It only compares numbers and
-// looks up a map, and copies nothing per certificate unless it is reported:
-// it runs on the bus thread after every Reload, and 10,000 CAs take about a
-// millisecond.
+// remembered across restarts. Announcements are for what needs a person.
+// It only compares numbers and looks up a map, and copies nothing per
+// certificate unless it is reported: it runs on the bus thread after every
+// Reload, and 10,000 CAs take about a millisecond.
 //
 // What it looks at and how a renewal starts come in through Sources, so it
 // knows neither the trust store nor the host certificates; what to
