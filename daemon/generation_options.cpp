@@ -18,20 +18,64 @@ T valueOf(const std::string& name, const sdbus::Variant& value, const char* sign
     return value.get<T>();
 }
 
+// Generate's option name=value into request; false for another name.
+bool takeNameOption(GenerationRequest& request, const std::string& name, const sdbus::Variant& value)
+{
+    if (name == "Hostname")
+        request.hostname = valueOf<std::string>(name, value, "s");
+    else if (name == "KeyType")
+        request.keyType = valueOf<std::string>(name, value, "s");
+    else if (name == "AdditionalNames")
+        request.additionalNames = valueOf<std::vector<std::string>>(name, value, "as");
+    else
+        return false;
+    return true;
+}
+
+std::optional<std::string>* subjectField(RequestSubject& subject, const std::string& name)
+{
+    if (name == "Organization")
+        return &subject.organization;
+    if (name == "OrganizationalUnit")
+        return &subject.organizationalUnit;
+    if (name == "Country")
+        return &subject.country;
+    if (name == "State")
+        return &subject.state;
+    if (name == "Locality")
+        return &subject.locality;
+    if (name == "Email")
+        return &subject.email;
+    return nullptr;
+}
+
 } // namespace
+
+RequestOptions requestOptionsFrom(const std::map<std::string, sdbus::Variant>& options)
+{
+    RequestOptions request;
+    for (const auto& [name, value] : options) {
+        if (takeNameOption(request.names, name, value))
+            continue;
+        if (name == "ValidityDays")
+            invalid("CreateRequest has no ValidityDays option: the CA that signs the request decides");
+        if (auto* field = subjectField(request.subject, name))
+            *field = valueOf<std::string>(name, value, "s");
+        else
+            invalid("Unknown option \"" + name + "\"; the options are Hostname, KeyType, AdditionalNames, "
+                    "Organization, OrganizationalUnit, Country, State, Locality and Email");
+    }
+    return request;
+}
 
 GenerationRequest generationRequestFrom(const std::map<std::string, sdbus::Variant>& options)
 {
     GenerationRequest request;
     for (const auto& [name, value] : options) {
-        if (name == "Hostname")
-            request.hostname = valueOf<std::string>(name, value, "s");
-        else if (name == "KeyType")
-            request.keyType = valueOf<std::string>(name, value, "s");
-        else if (name == "ValidityDays")
+        if (takeNameOption(request, name, value))
+            continue;
+        if (name == "ValidityDays")
             request.validityDays = valueOf<uint32_t>(name, value, "u");
-        else if (name == "AdditionalNames")
-            request.additionalNames = valueOf<std::vector<std::string>>(name, value, "as");
         else
             invalid("Unknown option \"" + name + "\"; the options are Hostname, KeyType, ValidityDays and "
                     "AdditionalNames");

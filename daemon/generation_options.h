@@ -1,8 +1,9 @@
-// Generate's a{sv} options as lib's GenerationRequest: the D-Bus part only
+// Generate's and CreateRequest's a{sv} options as lib's requests: the D-Bus part only
 // (known keys, D-Bus types). What the values must be is lib/host's rule.
 #pragma once
 
 #include "host/generation.h"
+#include "host/pending_request.h"
 
 #include <sdbus-c++/Types.h>
 
@@ -13,5 +14,8 @@ namespace certd {
 // InvalidArgument (as a certd::Error) for an unknown key or a value of the
 // wrong D-Bus type.
 GenerationRequest generationRequestFrom(const std::map<std::string, sdbus::Variant>& options);
+
+// CreateRequest's: Generate's names, no ValidityDays, and the subject fields.
+RequestOptions requestOptionsFrom(const std::map<std::string, sdbus::Variant>& options);
 
 } // namespace certd

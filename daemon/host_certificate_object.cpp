@@ -49,6 +49,12 @@ bool HostCertificateObject::HostnameMatches()
     return hosts_.matchesHostname(service_);
 }
 
+std::string HostCertificateObject::PendingRequestSubject()
+{
+    const auto request = hosts_.pendingRequest(service_);
+    return request ? request->subject : std::string();
+}
+
 void HostCertificateObject::writeManaged(ManagedObjectsWriter& writer)
 {
     writer.beginObject(getObjectPath(), bus::hostInterface);
@@ -56,6 +62,8 @@ void HostCertificateObject::writeManaged(ManagedObjectsWriter& writer)
     writer.property("Origin", Origin());
     writeProperties(writer, details());
     writer.property("HostnameMatches", HostnameMatches());
+    writer.property("PendingRequest", PendingRequest());
+    writer.property("PendingRequestSubject", PendingRequestSubject());
     writer.property("CertificatePath", CertificatePath());
     writer.property("ChainPath", ChainPath());
     writer.property("PrivateKeyPath", PrivateKeyPath());
@@ -68,6 +76,9 @@ std::map<std::string, std::string> HostCertificateObject::changeableValues() con
     const auto& host = hosts_.current(service_);
     values["Origin"] = originName(host ? host->origin : HostOrigin::None);
     values["HostnameMatches"] = hosts_.matchesHostname(service_) ? "true" : "false";
+    const auto request = hosts_.pendingRequest(service_);
+    values["PendingRequest"] = request ? "true" : "false";
+    values["PendingRequestSubject"] = request ? request->subject : "";
     return values;
 }
 
@@ -117,6 +128,53 @@ void HostCertificateObject::UploadPKCS12(sdbus::Result<>&& result, std::vector<u
                       "upload host certificates", std::move(result),
                       [this, data = std::move(data), secret](sdbus::Result<>&& reply) mutable {
                           actions_.uploadPkcs12(service_, std::move(data), secret, std::move(reply));
+                      });
+    });
+}
+
+void HostCertificateObject::CreateRequest(sdbus::Result<std::vector<uint8_t>>&& result,
+                                          std::map<std::string, sdbus::Variant> options)
+{
+    translateErrors([&] {
+        auto settings = hosts_.requestSettings(requestOptionsFrom(options));
+        authorizeThen(authorizer_, *getObject().getCurrentlyProcessedMessage(), Action::ManageHostCertificates,
+                      "request host certificates", std::move(result),
+                      [this, settings](sdbus::Result<std::vector<uint8_t>>&& reply) {
+                          actions_.createRequest(service_, settings, std::move(reply));
+                      });
+    });
+}
+
+std::vector<uint8_t> HostCertificateObject::ExportRequest()
+{
+    return translateErrors([&] {
+        const auto request = hosts_.pendingRequest(service_);
+        if (!request)
+            throw Error(ErrorCode::NotFound, "The " + service_ + " service has no pending certificate request; "
+                                             "make one with CreateRequest");
+        return toBytes(request->requestPem);
+    });
+}
+
+void HostCertificateObject::CancelRequest(sdbus::Result<>&& result)
+{
+    translateErrors([&] {
+        if (!hosts_.pendingRequest(service_))
+            throw Error(ErrorCode::NotFound, "The " + service_ + " service has no pending certificate request");
+        authorizeThen(authorizer_, *getObject().getCurrentlyProcessedMessage(), Action::ManageHostCertificates,
+                      "request host certificates", std::move(result),
+                      [this](sdbus::Result<>&& reply) { actions_.cancelRequest(service_, std::move(reply)); });
+    });
+}
+
+void HostCertificateObject::InstallCertificate(sdbus::Result<>&& result, std::vector<uint8_t> certificateAndChain)
+{
+    translateErrors([&] {
+        hosts_.prepareInstall(service_, certificateAndChain); // checked again on the worker
+        authorizeThen(authorizer_, *getObject().getCurrentlyProcessedMessage(), Action::ManageHostCertificates,
+                      "install host certificates", std::move(result),
+                      [this, chain = std::move(certificateAndChain)](sdbus::Result<>&& reply) mutable {
+                          actions_.installCertificate(service_, std::move(chain), std::move(reply));
                       });
     });
 }

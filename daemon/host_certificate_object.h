@@ -19,6 +19,10 @@ struct HostCertificateActions {
     std::function<void(const std::string& service, HostCertificatePtr, sdbus::Result<>&&)> upload;
     std::function<void(const std::string& service, Bytes pkcs12, SharedSecret passphrase, sdbus::Result<>&&)>
         uploadPkcs12;
+    std::function<void(const std::string& service, RequestSettings, sdbus::Result<std::vector<uint8_t>>&&)>
+        createRequest;
+    std::function<void(const std::string& service, sdbus::Result<>&&)> cancelRequest;
+    std::function<void(const std::string& service, Bytes certificateAndChain, sdbus::Result<>&&)> installCertificate;
 };
 
 class HostCertificateObject final
@@ -40,11 +44,18 @@ private:
     void Generate(sdbus::Result<>&& result, std::map<std::string, sdbus::Variant> options) override;
     void Upload(sdbus::Result<>&& result, std::vector<uint8_t> certificate, std::vector<uint8_t> privateKey) override;
     void UploadPKCS12(sdbus::Result<>&& result, std::vector<uint8_t> data, std::string passphrase) override;
+    void CreateRequest(sdbus::Result<std::vector<uint8_t>>&& result,
+                       std::map<std::string, sdbus::Variant> options) override;
+    std::vector<uint8_t> ExportRequest() override;
+    void CancelRequest(sdbus::Result<>&& result) override;
+    void InstallCertificate(sdbus::Result<>&& result, std::vector<uint8_t> certificateAndChain) override;
     std::vector<uint8_t> Export(const std::string& format) override;
 
     std::string Service() override { return service_; }
     std::string Origin() override;
     bool HostnameMatches() override;
+    bool PendingRequest() override { return hosts_.pendingRequest(service_) != nullptr; }
+    std::string PendingRequestSubject() override;
     std::string CertificatePath() override { return settings().certificatePath().string(); }
     std::string ChainPath() override { return settings().chainPath().string(); }
     std::string PrivateKeyPath() override { return settings().privateKeyPath().string(); }

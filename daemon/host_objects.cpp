@@ -18,6 +18,7 @@ const char* verbOf(HostChangeKind kind)
     case HostChangeKind::Generate: return "generate";
     case HostChangeKind::Upload: return "install the uploaded";
     case HostChangeKind::Renewal: return "renew";
+    case HostChangeKind::Install: return "install the requested";
     }
     return "change";
 }
@@ -53,6 +54,14 @@ void HostObjects::publish()
         [this](const std::string& service, Bytes pkcs12, SharedSecret passphrase, sdbus::Result<>&& reply) {
             spdlog::info("Installing the {} certificate and key of a PKCS#12 file", service);
             hosts_.uploadPkcs12(service, std::move(pkcs12), std::move(passphrase), completionFor(std::move(reply)));
+        },
+        [this](const std::string& service, RequestSettings settings, sdbus::Result<std::vector<uint8_t>>&& reply) {
+            createRequest(service, std::move(settings), std::move(reply));
+        },
+        [this](const std::string& service, sdbus::Result<>&& reply) { cancelRequest(service, std::move(reply)); },
+        [this](const std::string& service, Bytes chain, sdbus::Result<>&& reply) {
+            spdlog::info("Installing the certificate issued for the pending {} request", service);
+            hosts_.installCertificate(service, std::move(chain), completionFor(std::move(reply)));
         }};
     for (const auto& service : hosts_.services())
         objects_[service] = std::make_unique<HostCertificateObject>(connection_, hosts_, service, authorizer_, actions);
@@ -81,6 +90,61 @@ void HostObjects::upload(const std::string& service, HostCertificatePtr host, sd
 {
     spdlog::info("Installing the uploaded certificate \"{}\" for {}", host->details.commonName, service);
     hosts_.upload(service, std::move(host), completionFor(std::move(reply)));
+}
+
+void HostObjects::createRequest(const std::string& service, RequestSettings settings,
+                                sdbus::Result<std::vector<uint8_t>>&& reply)
+{
+    spdlog::info("Making a {} key and certificate request for {} ({})", keyTypeName(settings.names.keyType), service,
+                 settings.names.hostname);
+    const std::uint64_t ticket = requestReplies_.add(std::move(reply));
+    hosts_.createRequest(service, std::move(settings), [this, ticket](const RequestChange& change) {
+        auto reply = requestReplies_.take(ticket);
+        requestChanged(
+            change, "create",
+            [&] {
+                if (reply)
+                    reply->returnResults(toBytes(change.request->requestPem));
+            },
+            [&](const sdbus::Error& error) {
+                if (reply)
+                    reply->returnError(error);
+            });
+    });
+}
+
+void HostObjects::cancelRequest(const std::string& service, sdbus::Result<>&& reply)
+{
+    const std::uint64_t ticket = replies_.add(std::move(reply));
+    hosts_.cancelRequest(service, [this, ticket](const RequestChange& change) {
+        auto reply = replies_.take(ticket);
+        requestChanged(
+            change, "cancel",
+            [&] {
+                if (reply)
+                    reply->returnResults();
+            },
+            [&](const sdbus::Error& error) {
+                if (reply)
+                    reply->returnError(error);
+            });
+    });
+}
+
+void HostObjects::requestChanged(const RequestChange& change, const char* verb, const std::function<void()>& replyOk,
+                                 const std::function<void(const sdbus::Error&)>& replyError)
+{
+    objects_.at(change.service)->refresh();
+    if (change.failure) {
+        const auto error = toBusError(change.failure);
+        spdlog::error("Could not {} the {} certificate request: {}", verb, change.service, error.getMessage());
+        return replyError(error);
+    }
+    if (change.request)
+        spdlog::info("The {} certificate request for {} is pending", change.service, change.request->subject);
+    else
+        spdlog::info("The {} certificate request was cancelled", change.service);
+    replyOk();
 }
 
 HostCertificates::Renewal HostObjects::renew(const std::string& service)

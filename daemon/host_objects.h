@@ -1,6 +1,7 @@
 // The published host certificate objects, one per service, and the D-Bus
 // side of every change lib/host makes: the method reply, PropertiesChanged,
-// HostCertificateChanged, the unit reload, the journal entry of a renewal.
+// HostCertificateChanged, the unit reload, the journal entry of a renewal,
+// and the pending certificate requests.
 //
 // Replies to calls whose work runs on lib's worker wait here, by ticket,
 // and only the bus thread touches them: a reply is a D-Bus message, which
@@ -47,6 +48,12 @@ private:
     void generate(const std::string& service, GenerationSettings settings, sdbus::Result<>&& reply);
     void upload(const std::string& service, HostCertificatePtr host, sdbus::Result<>&& reply);
     HostCertificates::Completion completionFor(std::optional<sdbus::Result<>> reply);
+    void createRequest(const std::string& service, RequestSettings settings,
+                       sdbus::Result<std::vector<uint8_t>>&& reply);
+    void cancelRequest(const std::string& service, sdbus::Result<>&& reply);
+    // The pending request changed (or did not, for a failure): properties, log, reply.
+    void requestChanged(const RequestChange& change, const char* verb, const std::function<void()>& replyOk,
+                        const std::function<void(const sdbus::Error&)>& replyError);
     void announce(const std::string& service);
     void finished(const HostChange& change, std::uint64_t ticket);
     // The journal entry and the listener (RenewalFailed on the bus).
@@ -60,6 +67,7 @@ private:
     RenewalFailureListener renewalFailureListener_;
     std::map<std::string, std::unique_ptr<HostCertificateObject>> objects_;
     PendingReplies<> replies_;
+    PendingReplies<std::vector<uint8_t>> requestReplies_; // CreateRequest
 };
 
 } // namespace certd

@@ -27,6 +27,11 @@ struct StateLayout {
     {
         return privateDirectory() / (service + ".json");
     }
+    // A service's pending certificate request, key included (see host/pending_request_store.h).
+    std::filesystem::path pendingRequest(const std::string& service) const
+    {
+        return privateDirectory() / "requests" / (service + ".json");
+    }
     // Public: the appliance CA's certificate, and each service's default Directory=.
     std::filesystem::path applianceCaCertificate() const { return root / "appliance-ca.pem"; }
     std::filesystem::path serviceDirectory(const std::string& service) const { return root / service; }

@@ -28,14 +28,6 @@ ApplianceCaSettings withDefaults(ApplianceCaSettings settings)
     return settings;
 }
 
-std::string sanExtension(const std::vector<std::string>& names)
-{
-    std::string value;
-    for (const auto& name : names)
-        value += (value.empty() ? "" : ",") + std::string(isIpAddress(name) ? "IP:" : "DNS:") + name;
-    return value;
-}
-
 } // namespace
 
 std::vector<std::string> subjectAlternativeNamesFor(const GenerationSettings& settings)
@@ -50,6 +42,32 @@ std::vector<std::string> subjectAlternativeNamesFor(const GenerationSettings& se
         if (std::find(unique.begin(), unique.end(), name) == unique.end())
             unique.push_back(name);
     return unique;
+}
+
+std::string subjectAlternativeNameExtension(const std::vector<std::string>& names)
+{
+    std::string value;
+    for (const auto& name : names)
+        value += (value.empty() ? "" : ",") + std::string(isIpAddress(name) ? "IP:" : "DNS:") + name;
+    return value;
+}
+
+std::vector<std::pair<std::string, std::string>> hostSubject(const GenerationSettings& settings)
+{
+    // X.509 limits a Common Name to 64 characters; longer names live in the
+    // Subject Alternative Names only, which is all browsers look at anyway.
+    const std::string hostname = toLower(settings.hostname);
+    if (hostname.size() > 64)
+        return {};
+    return {{"CN", hostname}};
+}
+
+std::vector<std::pair<int, std::string>> serverCertificateExtensions(const GenerationSettings& settings, const EVP_PKEY& key)
+{
+    const bool rsa = EVP_PKEY_get_base_id(&key) == EVP_PKEY_RSA;
+    return {{NID_key_usage, rsa ? "critical,digitalSignature,keyEncipherment" : "critical,digitalSignature"},
+            {NID_ext_key_usage, "serverAuth"},
+            {NID_subject_alt_name, subjectAlternativeNameExtension(subjectAlternativeNamesFor(settings))}};
 }
 
 ApplianceCa::ApplianceCa(std::string filePem, std::string certificatePem, bool created)
@@ -111,29 +129,17 @@ HostCertificatePtr ApplianceCa::issue(const GenerationSettings& settings, std::i
                                              " and can no longer issue certificates; move " +
                                              "private/appliance-ca.pem aside and restart certd to create a new one");
     EvpPkeyPtr key = generateKey(settings.keyType);
-    const bool rsa = EVP_PKEY_get_base_id(key.get()) == EVP_PKEY_RSA;
     const std::int64_t notBefore = now - hour;
     const std::int64_t notAfter = std::min<std::int64_t>(notBefore + settings.validityDays * day, caNotAfter);
-    // X.509 limits a Common Name to 64 characters; longer names live in the
-    // Subject Alternative Names only, which is all browsers look at anyway.
-    const std::string hostname = toLower(settings.hostname);
-    std::vector<std::pair<std::string, std::string>> subject;
-    if (hostname.size() <= 64)
-        subject.emplace_back("CN", hostname);
+    const auto subject = hostSubject(settings);
     std::vector<X509Ptr> chain;
-    chain.push_back(CertificateBuilder()
-                        .subject(subject)
-                        .validity(notBefore, notAfter)
-                        .publicKey(*key)
-                        .issuer(caCert)
-                        .extension(NID_basic_constraints, "critical,CA:FALSE")
-                        .extension(NID_key_usage, rsa ? "critical,digitalSignature,keyEncipherment"
-                                                      : "critical,digitalSignature")
-                        .extension(NID_ext_key_usage, "serverAuth")
-                        .extension(NID_subject_alt_name, sanExtension(subjectAlternativeNamesFor(settings)))
-                        .extension(NID_subject_key_identifier, "hash")
-                        .extension(NID_authority_key_identifier, "keyid:always")
-                        .sign(*parsed().key));
+    CertificateBuilder builder;
+    builder.subject(subject).validity(notBefore, notAfter).publicKey(*key).issuer(caCert);
+    builder.extension(NID_basic_constraints, "critical,CA:FALSE");
+    for (auto& [nid, value] : serverCertificateExtensions(settings, *key))
+        builder.extension(nid, std::move(value));
+    builder.extension(NID_subject_key_identifier, "hash").extension(NID_authority_key_identifier, "keyid:always");
+    chain.push_back(builder.sign(*parsed().key));
     return makeHostCertificate(HostOrigin::Generated, settings, chain, *key);
 }
 

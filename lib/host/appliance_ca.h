@@ -52,5 +52,14 @@ private:
 
 // DNS names first (hostname, its short name, additional names), no duplicates.
 std::vector<std::string> subjectAlternativeNamesFor(const GenerationSettings& settings);
+// The same as a subjectAltName value in openssl.cnf syntax: "DNS:a,IP:192.0.2.1".
+std::string subjectAlternativeNameExtension(const std::vector<std::string>& names);
+// A host certificate's subject: its Common Name, the host name, when it fits
+// X.509's 64 characters (else none: the names are in the SAN).
+std::vector<std::pair<std::string, std::string>> hostSubject(const GenerationSettings& settings);
+// What a server certificate for settings carries besides its names' subject,
+// whoever signs it: key usage for key's type, serverAuth, the names.
+std::vector<std::pair<int, std::string>> serverCertificateExtensions(const GenerationSettings& settings,
+                                                                     const EVP_PKEY& key);
 
 } // namespace certd

@@ -13,9 +13,18 @@ std::string_view originName(HostOrigin origin)
     switch (origin) {
     case HostOrigin::Generated: return "generated";
     case HostOrigin::Uploaded: return "uploaded";
+    case HostOrigin::Requested: return "requested";
     case HostOrigin::None: break;
     }
     return "none";
+}
+
+std::optional<HostOrigin> parseOrigin(std::string_view name)
+{
+    for (const auto origin : {HostOrigin::Generated, HostOrigin::Uploaded, HostOrigin::Requested})
+        if (originName(origin) == name)
+            return origin;
+    return std::nullopt;
 }
 
 std::string HostCertificate::chainPem() const

@@ -13,10 +13,15 @@
 
 namespace certd {
 
-enum class HostOrigin { None, Generated, Uploaded };
+// Generated: by the appliance CA (renewed by certd); Uploaded: key and
+// certificate made elsewhere; Requested: a CA's certificate for a key
+// certd made (CreateRequest, then InstallCertificate).
+enum class HostOrigin { None, Generated, Uploaded, Requested };
 
-// "none", "generated", "uploaded".
+// "none", "generated", "uploaded", "requested".
 std::string_view originName(HostOrigin origin);
+// The origin of a record's name; nullopt for "none" and anything unknown.
+std::optional<HostOrigin> parseOrigin(std::string_view name);
 
 // Plain text and numbers: what the service is given and what certd shows.
 // Holding no OpenSSL objects, a restart that only reads certificates back

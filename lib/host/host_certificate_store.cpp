@@ -1,6 +1,7 @@
 #include "host/host_certificate_store.h"
 
 #include "base/atomic_file.h"
+#include "host/generation_json.h"
 #include "x509/details_json.h"
 #include "base/error.h"
 
@@ -17,27 +18,6 @@ using Json = nlohmann::json;
 
 constexpr int recordVersion = 1;
 
-Json settingsToJson(const GenerationSettings& settings)
-{
-    return {{"hostname", settings.hostname},
-            {"keyType", keyTypeName(settings.keyType)},
-            {"validityDays", settings.validityDays},
-            {"additionalNames", settings.additionalNames}};
-}
-
-GenerationSettings settingsFromJson(const Json& object)
-{
-    GenerationSettings settings;
-    settings.hostname = json::text(json::member(object, "hostname"));
-    const auto keyType = parseKeyType(json::text(json::member(object, "keyType")));
-    if (!keyType)
-        throw Error(ErrorCode::Internal, "unknown key type");
-    settings.keyType = *keyType;
-    settings.validityDays = json::integer<unsigned>(json::member(object, "validityDays"));
-    settings.additionalNames = json::texts(json::member(object, "additionalNames"));
-    return settings;
-}
-
 std::string toRecord(const HostCertificate& host)
 {
     Json record{{"version", recordVersion},
@@ -47,7 +27,7 @@ std::string toRecord(const HostCertificate& host)
                 {"privateKey", host.keyPem},
                 {"details", detailsToJson(host.details)}};
     if (host.generation)
-        record["generation"] = settingsToJson(*host.generation);
+        record["generation"] = generationSettingsToJson(*host.generation);
     return record.dump(2) + "\n";
 }
 
@@ -60,16 +40,17 @@ HostCertificatePtr parseHostRecord(std::string_view text)
     if (json::integer<int>(json::member(record, "version")) != recordVersion)
         throw Error(ErrorCode::Internal, "unknown record version");
     const auto origin = json::text(json::member(record, "origin"));
-    if (origin != "generated" && origin != "uploaded")
+    const auto parsed = parseOrigin(origin);
+    if (!parsed)
         throw Error(ErrorCode::Internal, "unknown origin " + origin);
     auto host = std::make_shared<HostCertificate>();
-    host->origin = origin == "generated" ? HostOrigin::Generated : HostOrigin::Uploaded;
+    host->origin = *parsed;
     host->certificatePem = json::text(json::member(record, "certificate"));
     host->chainPems = json::texts(json::member(record, "chain"));
     host->keyPem = json::text(json::member(record, "privateKey"));
     host->details = detailsFromJson(json::member(record, "details"));
     if (record.contains("generation"))
-        host->generation = settingsFromJson(json::member(record, "generation"));
+        host->generation = generationSettingsFromJson(json::member(record, "generation"));
     if (!host->certificatePem.starts_with("-----BEGIN CERTIFICATE-----") ||
         !host->keyPem.starts_with("-----BEGIN PRIVATE KEY-----"))
         throw Error(ErrorCode::Internal, "no certificate or key in it");

@@ -19,7 +19,7 @@ HostCertificates::HostCertificates(Settings settings, Post post, Hostname hostna
         services_.emplace(name, Service{HostCertificateStore(settings_.layout.hostRecords(name),
                                                              settings_.layout.legacyHostRecord(name),
                                                              std::move(service)),
-                                        nullptr});
+                                        PendingRequestStore(settings_.layout.pendingRequest(name)), nullptr});
     }
     if (const auto why = whyServiceDirectoriesClash(directories, settings_.layout); !why.empty())
         throw Error(ErrorCode::InvalidConfiguration, why);
@@ -97,12 +97,47 @@ HostCertificatePtr HostCertificates::loadOrGenerate(const Service& entry, HostHe
     }
 }
 
+void HostCertificates::loadPendingRequest(const std::string& name, HostHealth& health)
+{
+    const auto& entry = services_.at(name);
+    auto loaded = entry.requests.load();
+    health.notes.insert(health.notes.end(), loaded.notes.begin(), loaded.notes.end());
+    if (loaded.request && entry.current && loaded.request->keyPem == entry.current->keyPem) {
+        try {
+            entry.requests.remove();
+            health.notes.push_back("The " + name + " certificate request was installed before certd stopped; "
+                                   "it is no longer pending");
+            loaded.request = nullptr;
+        } catch (const std::exception& failure) {
+            health.notes.push_back("Could not remove the installed " + name + " request: " + failure.what());
+        }
+    }
+    setPendingRequest(name, std::move(loaded.request));
+}
+
+void HostCertificates::setPendingRequest(const std::string& name, PendingRequestPtr request)
+{
+    std::unique_lock lock(pendingMutex_);
+    std::swap(pending_[name], request);
+    lock.unlock(); // the one replaced is destroyed outside the lock
+}
+
+PendingRequestPtr HostCertificates::pendingRequest(const std::string& name) const
+{
+    service(name); // NotFound for an unknown service
+    std::lock_guard lock(pendingMutex_);
+    const auto found = pending_.find(name);
+    return found == pending_.end() ? nullptr : found->second;
+}
+
 HostHealth HostCertificates::start()
 {
     HostHealth health;
     prepareApplianceCa(health);
-    for (auto& [name, entry] : services_)
+    for (auto& [name, entry] : services_) {
         entry.current = loadOrGenerate(entry, health);
+        loadPendingRequest(name, health);
+    }
     for (const auto& [subject, problem] : health.problems)
         troubled_.insert(subject);
     return health;
@@ -175,6 +210,91 @@ HostCertificatePtr HostCertificates::prepareUpload(const std::string& name, Byte
     return certd::prepareUpload(certificate, privateKey, service(name).store.settings(), unixNow());
 }
 
+RequestSettings HostCertificates::requestSettings(const RequestOptions& options) const
+{
+    return resolveRequest(options, hostname_());
+}
+
+namespace {
+
+PendingRequestPtr requirePending(PendingRequestPtr request, const std::string& name)
+{
+    if (!request)
+        throw Error(ErrorCode::NotFound,
+                    "The " + name + " service has no pending certificate request; make one with CreateRequest");
+    return request;
+}
+
+} // namespace
+
+HostCertificatePtr HostCertificates::prepareInstall(const std::string& name, ByteView certificateAndChain) const
+{
+    const auto request = requirePending(pendingRequest(name), name);
+    return prepareRequestedCertificate(certificateAndChain, *request, service(name).store.settings(), unixNow());
+}
+
+void HostCertificates::createRequest(const std::string& name, RequestSettings settings, RequestCompletion done)
+{
+    changeRequest(
+        name,
+        [this, name, settings] {
+            auto request = makePendingRequest(settings, unixNow());
+            services_.at(name).requests.save(*request);
+            return request;
+        },
+        std::move(done));
+}
+
+void HostCertificates::cancelRequest(const std::string& name, RequestCompletion done)
+{
+    changeRequest(
+        name,
+        [this, name] {
+            requirePending(pendingRequest(name), name);
+            services_.at(name).requests.remove();
+            return PendingRequestPtr();
+        },
+        std::move(done));
+}
+
+void HostCertificates::changeRequest(const std::string& name, std::function<PendingRequestPtr()> change,
+                                     RequestCompletion done)
+{
+    service(name); // NotFound before anything is queued
+    worker_.post([this, name, change = std::move(change), done = std::move(done)] {
+        RequestChange outcome{name, nullptr, nullptr};
+        try {
+            outcome.request = change();
+            setPendingRequest(name, outcome.request);
+        } catch (...) {
+            outcome.request = pendingRequest(name);
+            outcome.failure = std::current_exception();
+        }
+        post_([outcome = std::move(outcome), done] { done(outcome); });
+    });
+}
+
+void HostCertificates::installCertificate(const std::string& name, Bytes certificateAndChain, Completion done)
+{
+    const ServiceSettings& settings = service(name).store.settings(); // immutable: safe on the worker
+    change(
+        name, HostChangeKind::Install,
+        [this, name, &settings, chain = std::move(certificateAndChain)] {
+            const auto request = requirePending(pendingRequest(name), name);
+            return prepareRequestedCertificate(chain, *request, settings, unixNow());
+        },
+        std::move(done),
+        [this, name](std::vector<std::string>& warnings) {
+            try {
+                services_.at(name).requests.remove();
+            } catch (const std::exception& failure) {
+                warnings.push_back("The " + name + " request is installed but could not be removed (" +
+                                   failure.what() + "); certd removes it at the next start");
+            }
+            setPendingRequest(name, nullptr);
+        });
+}
+
 void HostCertificates::generate(const std::string& name, GenerationSettings settings, Completion done)
 {
     change(name, HostChangeKind::Generate, [this, settings] { return issue(settings); }, std::move(done));
@@ -222,10 +342,10 @@ bool HostCertificates::renewalFailed(const std::string& name) const
 }
 
 void HostCertificates::change(const std::string& name, HostChangeKind kind, std::function<HostCertificatePtr()> make,
-                              Completion done)
+                              Completion done, std::function<void(std::vector<std::string>&)> committed)
 {
     service(name); // NotFound before anything is queued
-    worker_.post([this, name, kind, make = std::move(make), done = std::move(done)] {
+    worker_.post([this, name, kind, make = std::move(make), done = std::move(done), committed = std::move(committed)] {
         HostChange outcome{name, kind, nullptr, nullptr, {}};
         try {
             auto host = make();
@@ -234,6 +354,8 @@ void HostCertificates::change(const std::string& name, HostChangeKind kind, std:
         } catch (...) {
             outcome.failure = std::current_exception();
         }
+        if (outcome.host && committed)
+            committed(outcome.warnings);
         post_([this, outcome = std::move(outcome), done] { finish(outcome, done); });
     });
 }

@@ -6,12 +6,17 @@
 // PKCS#12 upload on the worker, see uploadPkcs12); a renewal asks for what
 // was asked before and runs once at a time per service; a certificate whose
 // renewal failed is remembered as such (it is then announced) and renewed
-// again when asked.
+// again when asked. A service may have a pending certificate request (its
+// key born here, see host/pending_request.h); installing the CA's
+// certificate for it ends it, and so does a restart that finds it installed.
 //
 // Threads: every method is called on one thread, the owner's (certd's bus
 // loop). Slow work (key generation, writing) runs on a worker, one change at
 // a time; its outcome is handed back through the owner's post function, and
-// only there does current() change and the completion run. A completion is
+// only there does current() change and the completion run. The pending
+// request is the exception: the worker sets it right after its file changed
+// (an install reads it there), so pendingRequest() may change between two
+// calls on the owner's thread; the completion follows. A completion is
 // copied and destroyed on the worker too: it must capture identifiers,
 // never a D-Bus reply (see SerialWorker).
 #pragma once
@@ -22,6 +27,7 @@
 #include "base/state_directory.h"
 #include "host/appliance_ca.h"
 #include "host/host_certificate_store.h"
+#include "host/pending_request_store.h"
 
 #include <exception>
 #include <functional>
@@ -34,7 +40,7 @@
 
 namespace certd {
 
-enum class HostChangeKind { Generate, Upload, Renewal };
+enum class HostChangeKind { Generate, Upload, Renewal, Install };
 
 // How the host side stands after start() or retry(): what still needs
 // doing, by subject ("appliance CA", or a service), and what happened on
@@ -55,10 +61,18 @@ struct HostChange {
     std::vector<std::string> warnings; // committed, but something after the commit did not work
 };
 
+// A change of a service's pending request (CreateRequest, CancelRequest).
+struct RequestChange {
+    std::string service;
+    PendingRequestPtr request;  // pending afterwards; null: none
+    std::exception_ptr failure; // why, when it failed (the pending request did not change)
+};
+
 class HostCertificates {
 public:
     using Post = std::function<void(std::function<void()>)>;
     using Completion = std::function<void(const HostChange&)>;
+    using RequestCompletion = std::function<void(const RequestChange&)>;
     using Hostname = std::function<std::string()>;
 
     struct Settings {
@@ -106,6 +120,20 @@ public:
     // Refusals (readPkcs12's, prepareUpload's) come as the change's failure.
     void uploadPkcs12(const std::string& service, Bytes pkcs12, SharedSecret passphrase, Completion done);
 
+    // Certificate requests. requestSettings and prepareInstall check on the
+    // owner's thread, before authorization: InvalidArgument; NotFound without
+    // a pending request, or prepareRequestedCertificate's errors.
+    PendingRequestPtr pendingRequest(const std::string& service) const; // null: none
+    RequestSettings requestSettings(const RequestOptions& options) const;
+    HostCertificatePtr prepareInstall(const std::string& service, ByteView certificateAndChain) const;
+    // A new key and request replace the pending one; the current certificate stays.
+    void createRequest(const std::string& service, RequestSettings settings, RequestCompletion done);
+    // Forgets the pending request and its key; NotFound (as the failure) when there is none.
+    void cancelRequest(const std::string& service, RequestCompletion done);
+    // Installs the CA's certificate for the pending key, checked again on the
+    // worker against the request pending then; the request is then gone.
+    void installCertificate(const std::string& service, Bytes certificateAndChain, Completion done);
+
     enum class Renewal { Started, InProgress, NotPossible };
     // Regenerates a generated certificate with the settings it was made with.
     // NotPossible for an uploaded one (and while the service has none).
@@ -118,6 +146,7 @@ public:
 private:
     struct Service {
         HostCertificateStore store;
+        PendingRequestStore requests;
         HostCertificatePtr current;
     };
 
@@ -129,11 +158,18 @@ private:
     // The service's certificate as stored (delivered again where needed),
     // or a new one when it has none. On any thread, for start() and retry().
     HostCertificatePtr loadOrGenerate(const Service& service, HostHealth& health);
+    // The stored pending request, dropped when current is its certificate
+    // already (certd stopped between installing and forgetting it).
+    void loadPendingRequest(const std::string& name, HostHealth& health);
+    void setPendingRequest(const std::string& name, PendingRequestPtr request);
+    // On the worker: run change, then finish on the owner's thread.
+    void changeRequest(const std::string& name, std::function<PendingRequestPtr()> change, RequestCompletion done);
     // Internal naming why, while the appliance CA could not be created.
     HostCertificatePtr issue(const GenerationSettings& settings) const;
-    // On the worker: make the certificate and install it; then finish on the owner's thread.
+    // On the worker: make the certificate and install it, then run committed
+    // (what it cannot do are warnings); then finish on the owner's thread.
     void change(const std::string& service, HostChangeKind kind, std::function<HostCertificatePtr()> make,
-                Completion done);
+                Completion done, std::function<void(std::vector<std::string>& warnings)> committed = {});
     void finish(HostChange change, const Completion& done);
 
     Settings settings_;
@@ -143,6 +179,8 @@ private:
     mutable std::mutex applianceCaMutex_;
     std::shared_ptr<const ApplianceCa> applianceCa_;
     std::map<std::string, Service> services_;
+    mutable std::mutex pendingMutex_; // set on the worker, read on the owner's thread
+    std::map<std::string, PendingRequestPtr> pending_;
     std::set<std::string> troubled_; // subjects of the last problems (owner's thread)
     std::set<std::string> renewing_;      // services
     std::set<std::string> renewalFailed_; // fingerprints

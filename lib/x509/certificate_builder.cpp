@@ -31,9 +31,9 @@ Asn1IntegerPtr randomSerial()
     return serial;
 }
 
-// SHA-256, or SHA-384 for EC keys of 384 bits and more (matching strength);
-// EdDSA signs without a separate digest.
-const EVP_MD* digestFor(const EVP_PKEY& key)
+} // namespace
+
+const EVP_MD* signatureDigestFor(const EVP_PKEY& key)
 {
     switch (EVP_PKEY_get_base_id(&key)) {
     case EVP_PKEY_ED25519:
@@ -45,8 +45,6 @@ const EVP_MD* digestFor(const EVP_PKEY& key)
         return EVP_sha256();
     }
 }
-
-} // namespace
 
 CertificateBuilder::CertificateBuilder()
     : cert_(X509_new())
@@ -114,7 +112,7 @@ X509Ptr CertificateBuilder::sign(EVP_PKEY& signingKey)
         if (!extension || X509_add_ext(cert_.get(), extension.get(), -1) != 1)
             fail(std::string("extension ") + OBJ_nid2sn(nid) + "=" + value);
     }
-    if (X509_sign(cert_.get(), &signingKey, digestFor(signingKey)) <= 0)
+    if (X509_sign(cert_.get(), &signingKey, signatureDigestFor(signingKey)) <= 0)
         fail("signature");
     return std::move(cert_);
 }

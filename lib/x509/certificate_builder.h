@@ -11,6 +11,10 @@
 
 namespace certd {
 
+// The digest certd signs with for key: SHA-256, or SHA-384 for EC keys of
+// 384 bits and more (matching strength); null for EdDSA, which has none.
+const EVP_MD* signatureDigestFor(const EVP_PKEY& key);
+
 class CertificateBuilder {
 public:
     CertificateBuilder();

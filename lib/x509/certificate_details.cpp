@@ -23,16 +23,6 @@ std::string asn1StringToUtf8(const ASN1_STRING* value)
     return toValidUtf8(std::string_view(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(length)));
 }
 
-std::string nameToString(const X509_NAME* name)
-{
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    // RFC 2253 escaping, but UTF-8 kept as is instead of \XX escapes.
-    const unsigned long flags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
-    if (!bio || X509_NAME_print_ex(bio.get(), name, 0, flags) < 0)
-        return {};
-    return toValidUtf8(bioToString(*bio));
-}
-
 std::string commonNameOf(const X509_NAME* name)
 {
     int last = -1;
@@ -154,12 +144,22 @@ std::string describeKeyType(const EVP_PKEY& key)
     }
 }
 
+std::string distinguishedName(const X509_NAME* name)
+{
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    // RFC 2253 escaping, but UTF-8 kept as is instead of \XX escapes.
+    const unsigned long flags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
+    if (!bio || X509_NAME_print_ex(bio.get(), name, 0, flags) < 0)
+        return {};
+    return toValidUtf8(bioToString(*bio));
+}
+
 CertificateDetails describeCertificate(X509& cert)
 {
     CertificateDetails details;
     details.commonName = commonNameOf(X509_get_subject_name(&cert));
-    details.subject = nameToString(X509_get_subject_name(&cert));
-    details.issuer = nameToString(X509_get_issuer_name(&cert));
+    details.subject = distinguishedName(X509_get_subject_name(&cert));
+    details.issuer = distinguishedName(X509_get_issuer_name(&cert));
     details.issuerCommonName = commonNameOf(X509_get_issuer_name(&cert));
     details.serialNumber = serialToHex(cert);
     details.notBefore = toUnixTime(*X509_get0_notBefore(&cert));

@@ -64,6 +64,9 @@ CertificateDetails describeCertificate(X509& cert);
 
 std::string sha256Fingerprint(const X509& cert);
 
+// A name as RFC 4514 text (UTF-8 kept, not escaped), as Subject shows it.
+std::string distinguishedName(const X509_NAME* name);
+
 // The subject's most specific Common Name, or emptyCommonName.
 std::string subjectCommonName(const X509& cert);
 

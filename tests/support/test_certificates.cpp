@@ -4,6 +4,7 @@
 #include "x509/certificate_builder.h"
 #include "x509/certificate_details.h"
 #include "x509/certificate_input.h"
+#include "x509/certificate_request.h"
 #include "base/clock.h"
 #include "base/text.h"
 
@@ -83,6 +84,23 @@ TestCertificate makeCa(const std::string& commonName)
     CertificateSpec spec;
     spec.subject = {{"O", "certd tests"}, {"CN", commonName}};
     return makeCertificate(spec);
+}
+
+TestCertificate issueForRequest(const std::string& requestPem, const TestCertificate& ca, const std::string& names,
+                                std::int64_t days)
+{
+    const auto request = readCertificateRequest(asBytes(requestPem));
+    TestCertificate issued;
+    issued.cert = CertificateBuilder()
+                      .subject({{"CN", "probe.example.com"}})
+                      .validity(now() - day, now() + days * day)
+                      .publicKey(*X509_REQ_get0_pubkey(request.get()))
+                      .issuer(*ca.cert)
+                      .extension(NID_basic_constraints, "critical,CA:FALSE")
+                      .extension(NID_ext_key_usage, "serverAuth")
+                      .extension(NID_subject_alt_name, names)
+                      .sign(*ca.key);
+    return issued;
 }
 
 std::string TestCertificate::pem() const

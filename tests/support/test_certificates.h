@@ -47,6 +47,11 @@ CertificateSpec serverSpec(const std::string& name, const TestCertificate& issue
 EvpPkeyPtr makeKey(const std::string& algorithm);
 TestCertificate makeCertificate(const CertificateSpec& spec);
 TestCertificate makeCa(const std::string& commonName);
+// What a CA would issue for a certificate request (PEM): the request's
+// public key, CN probe.example.com, serverAuth and the names given
+// (openssl.cnf syntax), valid from a day ago for days. No key.
+TestCertificate issueForRequest(const std::string& requestPem, const TestCertificate& ca,
+                                const std::string& names = "DNS:probe.example.com", std::int64_t days = 90);
 
 // cert as the store would hold it (with a made-up file name).
 StoredCaPtr storedCaOf(const TestCertificate& cert);

@@ -256,5 +256,113 @@ TEST_F(HostLifecycleTest, AFailedRenewalIsRememberedAndTriedAgainUntilItWorks)
     EXPECT_FALSE(hosts.renewalFailed("https")) << "the new certificate carries no failure";
 }
 
+// ---------------------------------------------------------------- certificate requests
+
+class HostRequestTest : public HostLifecycleTest {
+protected:
+    RequestChange finishRequest(const std::function<void(HostCertificates::RequestCompletion)>& begin)
+    {
+        std::optional<RequestChange> outcome;
+        begin([&](const RequestChange& change) { outcome = change; });
+        EXPECT_TRUE(owner_.runNext());
+        EXPECT_TRUE(outcome);
+        return outcome.value_or(RequestChange{});
+    }
+
+    PendingRequestPtr createRequest(HostCertificates& hosts)
+    {
+        const auto change = finishRequest([&](auto done) {
+            hosts.createRequest("https", hosts.requestSettings({.subject = {.organization = "Example AG"}}), done);
+        });
+        EXPECT_FALSE(change.failure);
+        return change.request;
+    }
+
+    std::filesystem::path requestFile() const { return StateLayout{dir / "state"}.pendingRequest("https"); }
+};
+
+TEST_F(HostRequestTest, ARequestIsPendingAcrossRestartsAndTheCertificateStays)
+{
+    auto& hosts = start();
+    const auto before = hosts.current("https");
+    EXPECT_FALSE(hosts.pendingRequest("https"));
+    const auto request = createRequest(hosts);
+    ASSERT_TRUE(request);
+    EXPECT_EQ(hosts.pendingRequest("https"), request);
+    EXPECT_EQ(request->subject, "CN=probe.example.com,O=Example AG");
+    EXPECT_EQ(hosts.current("https"), before);
+    EXPECT_FALSE(hosts.pendingRequest("postgresql"));
+
+    hosts_.reset();
+    auto& again = start();
+    ASSERT_TRUE(again.pendingRequest("https"));
+    EXPECT_EQ(again.pendingRequest("https")->requestPem, request->requestPem);
+    EXPECT_THAT(health_.notes, IsEmpty());
+}
+
+TEST_F(HostRequestTest, InstallingTheIssuedCertificateEndsTheRequest)
+{
+    auto& hosts = start();
+    const auto request = createRequest(hosts);
+    const auto issued = test::issueForRequest(request->requestPem, root_);
+    const auto chain = test::bytesOf(issued.pem() + root_.pem());
+    EXPECT_EQ(hosts.prepareInstall("https", chain)->origin, HostOrigin::Requested);
+    const auto change = finish([&](auto done) { hosts.installCertificate("https", chain, done); });
+    ASSERT_TRUE(change.host) << test::refusalOf([&] { std::rethrow_exception(change.failure); });
+    EXPECT_EQ(change.kind, HostChangeKind::Install);
+    EXPECT_THAT(change.warnings, IsEmpty());
+    EXPECT_EQ(hosts.current("https")->details.fingerprint, issued.fingerprint());
+    EXPECT_EQ(test::readTextFile(hosts.settings("https").privateKeyPath()), request->keyPem);
+    EXPECT_FALSE(hosts.pendingRequest("https"));
+    EXPECT_FALSE(std::filesystem::exists(requestFile()));
+    EXPECT_EQ(errorMessageOf([&] { hosts.prepareInstall("https", chain); }, ErrorCode::NotFound),
+              "The https service has no pending certificate request; make one with CreateRequest");
+}
+
+TEST_F(HostRequestTest, ARequestLeftBesideItsInstalledCertificateIsDroppedAtStart)
+{
+    auto& hosts = start();
+    const auto request = createRequest(hosts);
+    const auto saved = test::readTextFile(requestFile());
+    const auto issued = test::issueForRequest(request->requestPem, root_);
+    finish([&](auto done) { hosts.installCertificate("https", test::bytesOf(issued.pem()), done); });
+    hosts_.reset();
+    // As if certd had stopped between installing and removing the request.
+    test::writeTextFile(requestFile(), saved);
+    auto& again = start();
+    EXPECT_FALSE(again.pendingRequest("https"));
+    EXPECT_FALSE(std::filesystem::exists(requestFile()));
+    EXPECT_THAT(health_.notes, ::testing::ElementsAre(HasSubstr("was installed before certd stopped")));
+}
+
+TEST_F(HostRequestTest, ANewRequestReplacesTheOldOneWhoseCertificateIsThenRefused)
+{
+    auto& hosts = start();
+    const auto first = createRequest(hosts);
+    const auto second = createRequest(hosts);
+    EXPECT_NE(first->keyPem, second->keyPem);
+    const auto forFirst = test::bytesOf(test::issueForRequest(first->requestPem, root_).pem());
+    errorMessageOf([&] { hosts.prepareInstall("https", forFirst); }, ErrorCode::KeyMismatch);
+    const auto change = finish([&](auto done) { hosts.installCertificate("https", forFirst, done); });
+    EXPECT_FALSE(change.host);
+    EXPECT_EQ(test::refusalOf([&] { std::rethrow_exception(change.failure); }).code, ErrorCode::KeyMismatch);
+    EXPECT_EQ(hosts.pendingRequest("https"), second);
+}
+
+TEST_F(HostRequestTest, CancellingForgetsTheRequestAndItsKey)
+{
+    auto& hosts = start();
+    const auto before = hosts.current("https");
+    createRequest(hosts);
+    const auto cancelled = finishRequest([&](auto done) { hosts.cancelRequest("https", done); });
+    EXPECT_FALSE(cancelled.failure);
+    EXPECT_FALSE(cancelled.request);
+    EXPECT_FALSE(hosts.pendingRequest("https"));
+    EXPECT_FALSE(std::filesystem::exists(requestFile()));
+    EXPECT_EQ(hosts.current("https"), before);
+    const auto again = finishRequest([&](auto done) { hosts.cancelRequest("https", done); });
+    EXPECT_EQ(test::refusalOf([&] { std::rethrow_exception(again.failure); }).code, ErrorCode::NotFound);
+}
+
 } // namespace
 } // namespace certd
