@@ -112,6 +112,31 @@ TEST_F(AuthorizationTest, APkcs12FileIsOpenedOnlyAfterAuthorization)
     EXPECT_EQ(polkit_.lastCheck()->actionId, "org.certd.Certd1.manage-host-certificates");
 }
 
+// A request's key is the appliance's identity-to-be: making, replacing,
+// installing and forgetting it are host certificate changes; reading the
+// request back is not.
+TEST_F(AuthorizationTest, CertificateRequestsAreChangesOfTheHostCertificate)
+{
+    auto https = HostProxy(*connection_, "https");
+    const auto request = https.CreateRequest({});
+    const auto issued = issueForRequest(std::string(request.begin(), request.end()), makeCa("Corporate"));
+    polkit_.answer(FakePolkit::Answer::Deny);
+    const auto path = bus::hostObjectPath("https");
+    for (const auto& [method, arguments] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+             {"CreateRequest", {"a{sv}", "0"}},
+             {"CancelRequest", {}},
+             {"InstallCertificate", byteArguments(issued.pem())}}) {
+        SCOPED_TRACE(method);
+        const auto refused = callAsNobody(path, bus::hostInterface, method, arguments, false);
+        EXPECT_NE(refused.exitCode, 0);
+        EXPECT_THAT(refused.err, HasSubstr("polkit says no"));
+    }
+    EXPECT_EQ(https.ExportRequest(), request);
+    EXPECT_EQ(https.Origin(), "generated");
+    const auto exported = callAsNobody(path, bus::hostInterface, "ExportRequest");
+    EXPECT_EQ(exported.exitCode, 0) << exported.err;
+}
+
 TEST_F(AuthorizationTest, RootIsNeverAsked)
 {
     import(makeCa("Root's own"));

@@ -6,6 +6,7 @@
 // must show what is on disk.
 #include "certd_fixture.h"
 #include "file_trace.h"
+#include "host/pending_request_store.h"
 #include "x509/certificate_details.h"
 #include "x509/certificate_input.h"
 #include "x509/private_key_input.h"
@@ -224,6 +225,137 @@ TEST_F(HostFaultTest, GenerateFailingWithEnospcAtAnyOperationChangesNothingAndSa
 TEST_F(HostFaultTest, UploadFailingWithEpermAtAnyOperationChangesNothingAndSaysSo)
 {
     failAtEveryOperation(true, "EPERM");
+}
+
+// ---------------------------------------------------------------- certificate requests
+
+class RequestFaultTest : public HostFaultTest {
+protected:
+    std::filesystem::path requestFile() const { return state() / "private" / "requests" / "https.json"; }
+
+    std::vector<std::filesystem::path> requestPaths() const
+    {
+        auto paths = hostPaths();
+        paths.push_back(requestFile().parent_path());
+        return paths;
+    }
+
+    // The pending request as D-Bus shows it ("" for none); fails the test
+    // where the file and D-Bus disagree or the file holds a part.
+    std::string expectWholeRequest()
+    {
+        HostProxy https(*connection_, "https");
+        const bool pending = https.PendingRequest();
+        EXPECT_EQ(std::filesystem::exists(requestFile()), pending);
+        for (const auto& name : entriesOf(requestFile().parent_path()))
+            EXPECT_EQ(name, "https.json") << "left over";
+        if (!pending)
+            return "";
+        const auto request = https.ExportRequest();
+        const std::string pem(request.begin(), request.end());
+        EXPECT_EQ(parsePendingRequestRecord(readTextFile(requestFile()))->requestPem, pem);
+        return pem;
+    }
+
+    std::string createRequest()
+    {
+        return callDying(bus::hostObjectPath("https"), bus::hostInterface, "CreateRequest",
+                         [](sdbus::MethodCall& call) { call << std::map<std::string, sdbus::Variant>{}; });
+    }
+
+    std::string install(const std::string& certificatePem)
+    {
+        return callDying(bus::hostObjectPath("https"), bus::hostInterface, "InstallCertificate",
+                         [&](sdbus::MethodCall& call) { call << bytesOf(certificatePem); });
+    }
+
+    // The operations a start and a call take under the shim, and the one after
+    // which the call is in force (the rename whose target ends with commitTarget).
+    struct Count {
+        std::size_t atStart = 0, operations = 0, commit = 0;
+    };
+    Count count(const std::function<std::string()>& call, const std::string& commitTarget)
+    {
+        restartWith(shimFor(requestPaths()));
+        Count counted;
+        counted.atStart = readTrace(trace()).size();
+        EXPECT_EQ(call(), "");
+        const auto clean = readTrace(trace());
+        counted.operations = clean.size() - counted.atStart;
+        EXPECT_THAT(durabilityViolations(clean), IsEmpty());
+        for (std::size_t i = counted.atStart; i < clean.size(); ++i)
+            if (clean[i].op == "rename" && clean[i].target.ends_with(commitTarget))
+                counted.commit = i - counted.atStart + 1;
+        EXPECT_GT(counted.commit, 0u);
+        return counted;
+    }
+
+    void killAt(std::size_t operation, const std::function<std::string()>& call)
+    {
+        auto shim = shimFor(requestPaths());
+        shim.breakAt = static_cast<long>(operation);
+        restartWith(shim);
+        EXPECT_NE(call(), "");
+        ASSERT_TRUE(certd_->waitForExit(30s)) << "certd was not killed";
+        certd_.reset();
+        manager_.reset();
+        connection_.reset();
+        shim_.reset();
+        start();
+    }
+};
+
+TEST_F(RequestFaultTest, CreateRequestKilledAtAnyOperationLeavesTheOldRequestOrTheNewOne)
+{
+    restartWith(std::nullopt);
+    ASSERT_EQ(createRequest(), "");
+    const auto counted = count([this] { return createRequest(); }, "/requests/https.json");
+    ASSERT_GT(counted.operations, 3u);
+    for (std::size_t n = 1; n <= counted.operations; ++n) {
+        SCOPED_TRACE("killed before operation " + std::to_string(n) + " of " + std::to_string(counted.operations));
+        restartWith(std::nullopt);
+        const auto before = expectWholeRequest();
+        ASSERT_NE(before, "");
+        const auto certificate = expectWholeService("https");
+        killAt(counted.atStart + n, [this] { return createRequest(); });
+        const auto after = expectWholeRequest();
+        ASSERT_NE(after, "") << "the pending request was lost";
+        if (n <= counted.commit)
+            EXPECT_EQ(after, before) << "the new request is in force although killed before its commit";
+        else
+            EXPECT_NE(after, before) << "the committed request was lost";
+        EXPECT_EQ(expectWholeService("https"), certificate) << "a request changed the certificate";
+    }
+}
+
+TEST_F(RequestFaultTest, InstallCertificateKilledAtAnyOperationLeavesTheRequestOrItsCertificate)
+{
+    // Each round installs the certificate of a new request.
+    const auto prepare = [this] {
+        restartWith(std::nullopt);
+        EXPECT_EQ(createRequest(), "");
+        const auto request = expectWholeRequest();
+        return issueForRequest(request, root_).pem();
+    };
+    const auto first = prepare();
+    const auto counted = count([&] { return install(first); }, "/https/current");
+    ASSERT_GT(counted.operations, 20u);
+    for (std::size_t n = 1; n <= counted.operations; ++n) {
+        SCOPED_TRACE("killed before operation " + std::to_string(n) + " of " + std::to_string(counted.operations));
+        const auto issued = prepare();
+        const auto request = expectWholeRequest();
+        const auto before = expectWholeService("https");
+        killAt(counted.atStart + n, [&] { return install(issued); });
+        const auto after = expectWholeService("https");
+        if (n <= counted.commit) {
+            EXPECT_EQ(after, before) << "installed although killed before its commit";
+            EXPECT_EQ(expectWholeRequest(), request) << "the request was lost with nothing installed";
+        } else {
+            EXPECT_EQ(after, sha256Fingerprint(*readFirstCertificate(bytesOf(issued)).certificate)) << "the committed certificate was lost";
+            EXPECT_EQ(HostProxy(*connection_, "https").Origin(), "requested");
+            EXPECT_EQ(expectWholeRequest(), "") << "the installed request is still pending";
+        }
+    }
 }
 
 // ---------------------------------------------------------------- the CA store

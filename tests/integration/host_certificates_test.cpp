@@ -445,6 +445,102 @@ TEST_F(HostCertificatesTest, ARestartRepublishesFromDiskAndDeliversAgain)
     EXPECT_EQ(readTextFile(keyFile), key);
 }
 
+// ---------------------------------------------------------------- certificate requests
+
+TEST_F(HostCertificatesTest, ARequestIsPendingUntilItsCertificateIsInstalledAndSurvivesARestart)
+{
+    auto https = host("https");
+    const auto before = https->Fingerprint();
+    EXPECT_FALSE(https->PendingRequest());
+    EXPECT_EQ(https->PendingRequestSubject(), "");
+    SignalRecorder signals(bus_);
+    const auto request = https->CreateRequest({{"Hostname", sdbus::Variant(std::string("probe.example.com"))},
+                                               {"KeyType", sdbus::Variant(std::string("rsa-2048"))},
+                                               {"Organization", sdbus::Variant(std::string("Example AG"))},
+                                               {"Country", sdbus::Variant(std::string("DE"))}});
+    const std::string pem(request.begin(), request.end());
+    EXPECT_TRUE(pem.starts_with("-----BEGIN CERTIFICATE REQUEST-----")) << pem;
+    EXPECT_TRUE(https->PendingRequest());
+    EXPECT_EQ(https->PendingRequestSubject(), "CN=probe.example.com,O=Example AG,C=DE");
+    EXPECT_EQ(https->ExportRequest(), request);
+    EXPECT_EQ(https->Fingerprint(), before) << "the current certificate is served until the new one is installed";
+    const auto changed = signals.waitFor([](const auto& s) {
+        return s.member == "PropertiesChanged" && s.path == bus::hostObjectPath("https");
+    });
+    ASSERT_TRUE(changed);
+    EXPECT_THAT(changed->arguments, Contains("PendingRequest"));
+    EXPECT_THAT(changed->arguments, Not(Contains("Fingerprint")));
+
+    writeTextFile(dir_ / "request.pem", pem);
+    const auto text = runCommand({"openssl", "req", "-in", (dir_ / "request.pem").string(), "-noout", "-verify",
+                                  "-text"});
+    EXPECT_EQ(text.exitCode, 0) << text.err;
+    EXPECT_THAT(text.out + text.err, HasSubstr("verify OK"));
+    EXPECT_THAT(text.out, HasSubstr("DNS:probe.example.com, DNS:probe"));
+    EXPECT_THAT(text.out, HasSubstr("TLS Web Server Authentication"));
+    EXPECT_THAT(text.out, HasSubstr("Public-Key: (2048 bit)"));
+    const auto requestFile = state() / "private" / "requests" / "https.json";
+    EXPECT_EQ(infoOf(requestFile).mode, 0600u);
+
+    https.reset(); // before its connection goes
+    restart();
+    https = host("https");
+    ASSERT_TRUE(https->PendingRequest());
+    EXPECT_EQ(https->ExportRequest(), request);
+
+    OwnPki pki;
+    const auto issued = issueForRequest(pem, pki.intermediate);
+    https->InstallCertificate(bytesOf(issued.pem() + pki.intermediate.pem()));
+    EXPECT_EQ(https->Origin(), "requested");
+    EXPECT_EQ(https->Fingerprint(), issued.fingerprint());
+    EXPECT_FALSE(https->PendingRequest());
+    EXPECT_FALSE(std::filesystem::exists(requestFile));
+    EXPECT_EQ(readTextFile(https->ChainPath()), issued.pem() + pki.intermediate.pem());
+    EXPECT_TRUE(signals.waitFor("HostCertificateChanged"));
+    https.reset();
+    restart();
+    EXPECT_EQ(host("https")->Origin(), "requested");
+    EXPECT_FALSE(host("https")->PendingRequest());
+}
+
+TEST_F(HostCertificatesTest, RequestCallsRefuseWhatTheyCannotDoByName)
+{
+    auto https = host("https");
+    OwnPki pki;
+    const auto unrelated = makeCertificate(pki.leafSpec());
+    const std::string notFound = "org.certd.Certd1.Error.NotFound";
+    EXPECT_EQ(errorNameOf([&] { https->ExportRequest(); }), notFound);
+    EXPECT_EQ(errorNameOf([&] { https->CancelRequest(); }), notFound);
+    EXPECT_EQ(errorNameOf([&] { https->InstallCertificate(bytesOf(unrelated.pem())); }), notFound);
+    EXPECT_THAT(errorMessageOf([&] { https->CreateRequest({{"ValidityDays", sdbus::Variant(uint32_t{30})}}); }),
+                HasSubstr("the CA that signs the request decides"));
+    EXPECT_EQ(errorNameOf([&] { https->CreateRequest({{"Country", sdbus::Variant(std::string("Germany"))}}); }),
+              "org.certd.Certd1.Error.InvalidArgument");
+    EXPECT_EQ(errorNameOf([&] { https->CreateRequest({{"Email", sdbus::Variant(uint32_t{1})}}); }),
+              "org.certd.Certd1.Error.InvalidArgument");
+    EXPECT_FALSE(https->PendingRequest());
+
+    const auto first = https->CreateRequest({});
+    const auto second = https->CreateRequest({});
+    EXPECT_NE(first, second);
+    const auto forFirst = issueForRequest(std::string(first.begin(), first.end()), pki.intermediate);
+    const auto before = https->Fingerprint();
+    EXPECT_THAT(errorMessageOf([&] { https->InstallCertificate(bytesOf(forFirst.pem())); }),
+                HasSubstr("is not for the pending request's key"));
+    EXPECT_EQ(errorNameOf([&] { https->InstallCertificate(bytesOf(forFirst.pem())); }),
+              "org.certd.Certd1.Error.KeyMismatch");
+    EXPECT_EQ(errorNameOf([&] { https->InstallCertificate(bytesOf("not a certificate")); }),
+              "org.certd.Certd1.Error.InvalidCertificate");
+    EXPECT_EQ(https->Fingerprint(), before);
+    EXPECT_EQ(https->ExportRequest(), second);
+
+    https->CancelRequest();
+    EXPECT_FALSE(https->PendingRequest());
+    EXPECT_FALSE(std::filesystem::exists(state() / "private" / "requests" / "https.json"));
+    EXPECT_EQ(https->Fingerprint(), before);
+    EXPECT_EQ(errorNameOf([&] { https->ExportRequest(); }), notFound);
+}
+
 class ReloadUnitTest : public HostCertificatesTest {
 protected:
     ReloadUnitTest() { config_ = "[https]\nReloadUnit=nginx.service\n"; }
