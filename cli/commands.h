@@ -35,6 +35,20 @@ struct GenerateOptions {
     std::vector<std::string> names;
 };
 
+// create-request's: Generate's names and the request's subject fields.
+struct RequestOptions {
+    std::string hostname;
+    std::string keyType;
+    std::vector<std::string> names;
+    std::string organization;
+    std::string organizationalUnit;
+    std::string country;
+    std::string state;
+    std::string locality;
+    std::string email;
+    std::string outputFile; // empty: standard output
+};
+
 int showStatus(Session& session);
 
 int listCas(Session& session);
@@ -52,6 +66,10 @@ int uploadHost(Session& session, const std::string& service, const std::string& 
 // passphraseFile empty: asked on the terminal.
 int uploadPkcs12Host(Session& session, const std::string& service, const std::string& file,
                      const std::string& passphraseFile);
+int createRequest(Session& session, const std::string& service, const RequestOptions& options);
+int exportRequest(Session& session, const std::string& service, const std::string& outputFile);
+int cancelRequest(Session& session, const std::string& service);
+int installCertificate(Session& session, const std::string& service, const std::string& file);
 int exportHost(Session& session, const std::string& service, const ExportOptions& options);
 int exportApplianceCa(Session& session, const ExportOptions& options);
 

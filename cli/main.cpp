@@ -30,6 +30,7 @@ struct Arguments {
     std::string keyFile;
     std::string passphraseFile;
     GenerateOptions generate;
+    RequestOptions request;
     std::uint32_t days = 0;
 };
 
@@ -91,6 +92,33 @@ void declare(CLI::App& app, Arguments& a, Command& command)
     uploadPkcs12->add_option("FILE", a.file, "The PKCS#12 file; - for standard input")->required();
     uploadPkcs12->add_option("--passphrase-file", a.passphraseFile,
                              "Read the passphrase from this file's first line (default: ask on the terminal)");
+    auto* request = verb("create-request", "Make a key on the appliance and a certificate request for your CA",
+                         [&](Session& s) { return createRequest(s, a.service, a.request); });
+    request->add_option("SERVICE", a.service, "https or postgresql")->required()->check(services);
+    request->add_option("--hostname", a.request.hostname, "Common name (default: the system's host name)");
+    request->add_option("--key-type", a.request.keyType, "Key type (default: ec-p256)")
+        ->check(CLI::IsMember({"ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096"}));
+    request->add_option("--name", a.request.names, "A further DNS name, *.wildcard or IP address (repeatable)");
+    request->add_option("--organization", a.request.organization, "Subject O=");
+    request->add_option("--organizational-unit", a.request.organizationalUnit, "Subject OU=");
+    request->add_option("--country", a.request.country, "Subject C=, two capital letters");
+    request->add_option("--state", a.request.state, "Subject ST=");
+    request->add_option("--locality", a.request.locality, "Subject L=");
+    request->add_option("--email", a.request.email, "Subject emailAddress=");
+    request->add_option("-o,--output", a.request.outputFile, "Write the request to FILE instead of standard output");
+    auto* exportRequestCommand = verb("export-request", "Write the pending certificate request again",
+                                      [&](Session& s) { return exportRequest(s, a.service, a.exportOptions.outputFile); });
+    exportRequestCommand->add_option("SERVICE", a.service, "https or postgresql")->required()->check(services);
+    exportRequestCommand->add_option("-o,--output", a.exportOptions.outputFile,
+                                     "Write to FILE instead of standard output");
+    verb("cancel-request", "Forget the pending certificate request and its key",
+         [&](Session& s) { return cancelRequest(s, a.service); })
+        ->add_option("SERVICE", a.service, "https or postgresql")->required()->check(services);
+    auto* install = verb("install-certificate", "Install the certificate your CA issued for the pending request",
+                         [&](Session& s) { return installCertificate(s, a.service, a.file); });
+    install->add_option("SERVICE", a.service, "https or postgresql")->required()->check(services);
+    install->add_option("FILE", a.file, "Certificate, optionally followed by its chain (PEM or DER); - for standard input")
+        ->required();
     auto* exportHostCommand = verb("export-host", "Write a service's certificate (never its key)",
                                    [&](Session& s) { return exportHost(s, a.service, a.exportOptions); });
     exportHostCommand->add_option("SERVICE", a.service, "https or postgresql")->required()->check(services);

@@ -36,6 +36,7 @@ constexpr PropertyView hostViews[] = {
     {"CertificatePath", "Certificate"},
     {"ChainPath", "Chain"},
     {"PrivateKeyPath", "Private Key"},
+    {"PendingRequestSubject", "Pending Request"},
 };
 
 bool isDate(const std::string& name)

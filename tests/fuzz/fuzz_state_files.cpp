@@ -1,6 +1,6 @@
 // Every file certd reads back from its state directory, as bytes a damaged
 // disk might hold: the details cache (CBOR), the announcement log and the
-// host certificate records (JSON). The first byte picks the loader.
+// host certificate records and pending certificate requests (JSON). The first byte picks the loader.
 //
 // With CERTD_FUZZ_WRITE_SEEDS=<directory>, writes valid files of each kind
 // there (made by the writers themselves) and exits: the seed corpus.
@@ -8,6 +8,7 @@
 #include "base/json_reading.h"
 #include "expiry/expiry.h"
 #include "host/host_certificate_store.h"
+#include "host/pending_request_store.h"
 #include "trust/details_cache.h"
 
 #include <cstddef>
@@ -28,6 +29,12 @@ const char* recordSeed = R"({"version": 1, "origin": "generated", "certificate":
  "details": ["x", "CN=x", "CN=ca", "ca", "01", 1600000000, 1700000000, "ab", false, "EC P-256", "ecdsa-with-SHA256", -1, ["DNS:x"]],
  "generation": {"hostname": "x", "keyType": "ec-p256", "validityDays": 397, "additionalNames": ["10.0.0.1"]}})";
 
+const char* requestSeed = R"({"version": 1, "names": {"hostname": "x", "keyType": "rsa-2048", "validityDays": 0,
+ "additionalNames": ["y"]}, "subjectOptions": {"Organization": "O", "Country": "DE"},
+ "privateKey": "-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n",
+ "request": "-----BEGIN CERTIFICATE REQUEST-----\nAA==\n-----END CERTIFICATE REQUEST-----\n",
+ "subject": "CN=x,O=O,C=DE", "created": 1700000000})";
+
 } // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***)
@@ -43,6 +50,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***)
         writeSeed(directory, "cache", 'c', certd::renderDetailsCache({stored}));
         writeSeed(directory, "announcements", 'a', R"({"version": 1, "announced": {"ab": 30, "cd": -1}})");
         writeSeed(directory, "record", 'r', recordSeed);
+        writeSeed(directory, "request", 'p', requestSeed);
         writeSeed(directory, "json", 'j', R"([[1, 2.5, "x", true, null, {"a": [-3]}]])");
         std::exit(0);
     }
@@ -64,6 +72,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             break;
         case 'r':
             certd::parseHostRecord(body);
+            break;
+        case 'p':
+            certd::parsePendingRequestRecord(body);
             break;
         case 'j':
             certd::json::parseText(body);

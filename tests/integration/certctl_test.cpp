@@ -29,6 +29,7 @@ constexpr int usageError = 2;
 constexpr int invalidCertificate = 10;
 constexpr int notCa = 13;
 constexpr int notFound = 15;
+constexpr int invalidArgument = 17;
 constexpr int accessDenied = 18;
 constexpr int keyEncrypted = 20;
 constexpr int keyMismatch = 21;
@@ -201,6 +202,41 @@ TEST_F(CertctlTest, GenerateAndUploadAndTheirRefusals)
     const auto other = makeCa("Other key");
     const auto mismatch = certctl({"upload", "https", certFile, file("other.key", other.keyPem())});
     EXPECT_EQ(mismatch.exitCode, keyMismatch) << mismatch.err;
+}
+
+TEST_F(CertctlTest, ARequestIsCreatedSignedElsewhereAndInstalled)
+{
+    const auto created = certctl({"create-request", "https", "--hostname=probe.example.com", "--organization=Example AG",
+                                  "--country=DE", "--name=probe.internal"});
+    ASSERT_EQ(created.exitCode, 0) << created.err;
+    EXPECT_THAT(created.out, StartsWith("-----BEGIN CERTIFICATE REQUEST-----"));
+    EXPECT_THAT(created.err, HasSubstr("certctl install-certificate https FILE"));
+    const auto shown = json(certctl({"--json=short", "show-host", "https"}));
+    EXPECT_EQ(shown["PendingRequestSubject"], "CN=probe.example.com,O=Example AG,C=DE");
+    EXPECT_EQ(certctl({"export-request", "https"}).out, created.out);
+    const auto requestFile = (dir_ / "https.csr").string();
+    EXPECT_EQ(certctl({"export-request", "https", "-o", requestFile}).exitCode, 0);
+    EXPECT_EQ(readTextFile(requestFile), created.out);
+
+    const auto ca = makeCa("Company PKI");
+    const auto wrong = certctl({"install-certificate", "https", file("other.pem", makeCertificate(serverSpec("x.example", ca)).pem())});
+    EXPECT_EQ(wrong.exitCode, keyMismatch) << wrong.err;
+    const auto issued = issueForRequest(created.out, ca, "DNS:probe.example.com,DNS:probe.internal");
+    const auto installed = certctl({"install-certificate", "https", "-"}, issued.pem() + ca.pem());
+    ASSERT_EQ(installed.exitCode, 0) << installed.err;
+    EXPECT_THAT(installed.out, HasSubstr("issued by \"Company PKI\""));
+    const auto after = json(certctl({"--json=short", "show-host", "https"}));
+    EXPECT_EQ(after["Origin"], "requested");
+    EXPECT_EQ(after["PendingRequestSubject"], "");
+    EXPECT_EQ(certctl({"export-request", "https"}).exitCode, notFound);
+
+    EXPECT_EQ(certctl({"create-request", "https", "--country=Germany"}).exitCode, invalidArgument);
+    EXPECT_EQ(certctl({"create-request", "https", "-o", (dir_ / "second.csr").string()}).exitCode, 0);
+    const auto cancelled = certctl({"cancel-request", "https"});
+    EXPECT_EQ(cancelled.exitCode, 0) << cancelled.err;
+    EXPECT_THAT(cancelled.out, HasSubstr("Cancelled the pending https request"));
+    EXPECT_EQ(certctl({"cancel-request", "https"}).exitCode, notFound);
+    EXPECT_EQ(json(certctl({"--json=short", "show-host", "https"}))["Origin"], "requested");
 }
 
 TEST_F(CertctlTest, UploadPkcs12TakesThePassphraseFromAFileOrTheTerminalNeverTheCommandLine)
