@@ -15,6 +15,7 @@
 #include "journal.h"
 #include "manager_object.h"
 #include "managed_objects.h"
+#include "metrics/metrics_file.h"
 #include "base/state_directory.h"
 #include "trust/trust_store.h"
 #include "unit_reloader.h"
@@ -50,6 +51,37 @@ void requestServiceName(sdbus::IConnection& connection, const char* busName)
     }
 }
 
+// The host certificates as the expiry check and the metrics see them.
+std::vector<WatchedCertificate> watchedHosts(const HostCertificates& hosts)
+{
+    std::vector<WatchedCertificate> watched;
+    for (const auto& service : hosts.services())
+        if (const auto& host = hosts.current(service)) {
+            const auto& d = host->details;
+            watched.push_back({WatchedCertificate::Kind::Host, service, d.commonName, d.fingerprint, d.notBefore,
+                               d.notAfter, hosts.renewsItself(service), hosts.renewalFailed(service)});
+        }
+    return watched;
+}
+
+// The CAs, then the hosts. One WatchedCertificate is refilled for every CA:
+// assigning strings reuses their buffers, so 10,000 CAs cost no allocation.
+void visitWatched(const std::vector<StoredCaPtr>& cas, const std::vector<WatchedCertificate>& hosts,
+                  const ExpiryChecker::Sources::Visit& visit)
+{
+    WatchedCertificate ca;
+    for (const auto& stored : cas) {
+        const auto& d = stored->details;
+        ca.commonName = d.commonName;
+        ca.fingerprint = d.fingerprint;
+        ca.notBefore = d.notBefore;
+        ca.notAfter = d.notAfter;
+        visit(ca);
+    }
+    for (const auto& host : hosts)
+        visit(host);
+}
+
 // Everything that lives while certd serves, in construction order. The
 // wiring is here: what lib reports becomes signals, journal entries and
 // object updates, always on the bus thread.
@@ -70,10 +102,13 @@ public:
                        [this](const std::string& service) {
                            outputState(service, {}); // delivered: whatever was wrong is not any more
                            manager_->emitHostCertificateChanged(service, sdbus::ObjectPath(bus::hostObjectPath(service)));
+                           publishMetrics();
                        },
                        [this](const std::string& service, const std::string& reason) {
                            manager_->emitRenewalFailed(sdbus::ObjectPath(bus::hostObjectPath(service)), service,
                                                        reason);
+                           ++renewalFailures_[service];
+                           publishMetrics();
                        })
         , checker_(config.expiry, layout.expiryAnnouncements(),
                    {[this](const ExpiryChecker::Sources::Visit& visit) { forEachWatched(visit); },
@@ -95,6 +130,8 @@ public:
         hostnameWatcher_ = std::make_unique<HostnameWatcher>(loop_, [this](const std::string&) {
             hostObjects_.hostnameChanged();
         });
+        metrics_ = makeMetrics(config.metrics);
+        publishMetrics();
     }
 
     ~Daemon()
@@ -113,8 +150,10 @@ private:
     {
         loop_.post([this, count, error] {
             outputState("trust bundle", error);
-            if (error.empty())
+            if (error.empty()) {
                 manager_->emitTrustStoreChanged(static_cast<uint32_t>(count));
+                publishMetrics();
+            }
         });
     }
 
@@ -170,34 +209,46 @@ private:
             cas_.repairOutputs();
         if (degradation_.has(applianceCaSubject) || degradation_.has("https") || degradation_.has("postgresql"))
             hosts_.retry([this](const HostHealth& health) { applyHostHealth(health); });
+        if (degradation_.has("metrics"))
+            publishMetrics();
     }
 
     static constexpr std::chrono::milliseconds firstRetryDelay{1000};
     static constexpr std::chrono::milliseconds lastRetryDelay{60000};
 
-    // One WatchedCertificate is refilled for every CA: assigning strings
-    // reuses their buffers, so 10,000 CAs cost no allocation. The host
-    // certificates are taken first: visit may start a renewal.
+    // The host certificates are taken first: visit may start a renewal.
     void forEachWatched(const ExpiryChecker::Sources::Visit& visit) const
     {
-        std::vector<WatchedCertificate> hosts;
+        visitWatched(*store_.snapshot(), watchedHosts(hosts_), visit);
+    }
+
+    // ---- Metrics: certd.prom, after every change and every check.
+
+    void publishMetrics()
+    {
+        if (!metrics_)
+            return;
+        MetricsSnapshot snapshot;
+        snapshot.now = unixNow();
+        auto cas = store_.snapshot();
+        snapshot.trustStoreCertificates = cas->size();
+        snapshot.forEachCertificate = [cas, hosts = watchedHosts(hosts_)](const ExpiryChecker::Sources::Visit& visit) {
+            visitWatched(*cas, hosts, visit);
+        };
+        snapshot.renewalFailures = renewalFailures_;
+        snapshot.lastCheck = lastCheck_;
+        metrics_->update(std::move(snapshot));
+    }
+
+    std::unique_ptr<MetricsFile> makeMetrics(const MetricsConfig& config)
+    {
+        if (config.textfileDirectory.empty())
+            return nullptr;
         for (const auto& service : hosts_.services())
-            if (const auto& host = hosts_.current(service)) {
-                const auto& d = host->details;
-                hosts.push_back({WatchedCertificate::Kind::Host, service, d.commonName, d.fingerprint, d.notBefore,
-                                 d.notAfter, hosts_.renewsItself(service), hosts_.renewalFailed(service)});
-            }
-        WatchedCertificate ca;
-        for (const auto& stored : *store_.snapshot()) {
-            const auto& d = stored->details;
-            ca.commonName = d.commonName;
-            ca.fingerprint = d.fingerprint;
-            ca.notBefore = d.notBefore;
-            ca.notAfter = d.notAfter;
-            visit(ca);
-        }
-        for (const auto& host : hosts)
-            visit(host);
+            renewalFailures_[service] = 0;
+        return std::make_unique<MetricsFile>(config.textfileDirectory, [this](const std::string& error) {
+            loop_.post([this, error] { outputState("metrics", error); });
+        });
     }
 
     static std::string objectOf(const WatchedCertificate& certificate)
@@ -208,11 +259,13 @@ private:
 
     ManagerObject::ExpiryReport checkExpiry()
     {
-        const auto result = checker_.check(unixNow());
+        lastCheck_ = unixNow();
+        const auto result = checker_.check(lastCheck_);
         if (!result.problem.empty())
             spdlog::error("{}", result.problem);
         for (const auto& announced : result.announcements)
             announce(announced);
+        publishMetrics();
         return toReport(result.report);
     }
 
@@ -262,6 +315,9 @@ private:
     std::unique_ptr<ManagerObject> manager_;
     std::unique_ptr<ManagedObjects> managedObjects_; // after what it lists: goes first
     std::unique_ptr<HostnameWatcher> hostnameWatcher_;
+    std::map<std::string, std::uint64_t> renewalFailures_; // by service, for the metrics
+    std::int64_t lastCheck_ = 0;
+    std::unique_ptr<MetricsFile> metrics_; // last: its worker reports through loop_
 };
 
 } // namespace

@@ -121,6 +121,14 @@ const std::map<std::string, Section, std::less<>>& schema()
                [](Config& config, const std::string& value) {
                    config.trust.systemTrust = parseBoolean(value);
                }}}},
+            {"Metrics",
+             {{"TextfileDirectory",
+               [](Config& config, const std::string& value) {
+                   if (!value.empty() && !std::filesystem::path(value).is_absolute())
+                       throw InvalidValue{"must be an absolute path (node_exporter's --collector.textfile.directory), "
+                                          "or empty for no metrics"};
+                   config.metrics.textfileDirectory = value;
+               }}}},
             {"Expiry",
              {{"WarnDays",
                [](Config& config, const std::string& value) {

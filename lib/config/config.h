@@ -29,12 +29,18 @@ struct TrustConfig {
     bool systemTrust = true; // SystemTrust=: keep the system-trust directory for update-ca-certificates
 };
 
+// [Metrics]
+struct MetricsConfig {
+    std::filesystem::path textfileDirectory; // TextfileDirectory=: where certd.prom goes; empty: none
+};
+
 struct Config {
     AccessConfig access;
     TrustConfig trust;
     ApplianceCaSettings applianceCa;             // [ApplianceCA]
     std::map<std::string, ServiceConfig> services; // every name of serviceNames
     ExpiryPolicy expiry;                           // [Expiry]
+    MetricsConfig metrics;
 };
 
 // required: a missing file is an error (an explicit --config), otherwise

@@ -192,6 +192,8 @@ TEST_F(ExpiryTest, MovingForwardInTimeAnnouncesTheNextThresholdsAndRenews)
 TEST_F(ExpiryTest, AFailedRenewalIsSaidAnnouncedAndTriedAgain)
 {
     manager_->CheckExpiry();
+    const auto metrics = dir_ / "metrics" / "certd.prom";
+    config_ = "[Metrics]\nTextfileDirectory=" + metrics.parent_path().string() + "\n";
     restartAt("+371d"); // the generated https certificate (397 days) has less than 26 left
     HostProxy https(*connection_, "https");
     const auto before = https.Fingerprint();
@@ -209,6 +211,7 @@ TEST_F(ExpiryTest, AFailedRenewalIsSaidAnnouncedAndTriedAgain)
     EXPECT_EQ(failed->arguments.at(1), "https");
     EXPECT_THAT(failed->arguments.at(2), HasSubstr("symbolic link"));
     EXPECT_THAT(certd_->log(), HasSubstr("MESSAGE_ID=b53a97c9075e4193b7422cb8f2f7b633"));
+    EXPECT_TRUE(waitForText(metrics, "certd_renewal_failures_total{service=\"https\"} 1\n", 10s));
     EXPECT_EQ(HostProxy(*connection_, "https").Fingerprint(), before);
     drain(failing);
     EXPECT_THAT(expirySignals(failing), ::testing::Not(::testing::Contains(expiring)));
@@ -232,6 +235,9 @@ TEST_F(ExpiryTest, AFailedRenewalIsSaidAnnouncedAndTriedAgain)
     const auto renewed = repaired.waitFor("HostCertificateChanged", 30s);
     ASSERT_TRUE(renewed) << certd_->log();
     EXPECT_NE(HostProxy(*connection_, "https").Fingerprint(), before);
+    EXPECT_TRUE(waitForText(metrics, "certd_renewal_failures_total{service=\"https\"} 3\n", 10s));
+    // Expired as certd's clock (moved forward) sees it.
+    EXPECT_TRUE(waitForText(metrics, "common_name=\"CA expiring in 20 days\"} 1\n", 10s));
 }
 
 TEST_F(ExpiryTest, ListExpiringIsReadOnlyAndOpenToEveryone)

@@ -2,6 +2,7 @@
 // and the real faults behind them: a tmpfs that is full, a directory that
 // is immutable (chattr +i), files placed in the store by hand.
 #include "certd_fixture.h"
+#include "immutable.h"
 #include "small_tmpfs.h"
 #include "x509/certificate_details.h"
 #include "x509/certificate_input.h"
@@ -22,29 +23,6 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
-
-// chattr +i for the lifetime of the object: nothing may be created in,
-// removed from or renamed within the directory.
-class Immutable {
-public:
-    explicit Immutable(std::filesystem::path path)
-        : path_(std::move(path))
-    {
-        applied_ = runCommand({"chattr", "+i", path_.string()}).exitCode == 0;
-    }
-    ~Immutable() { release(); }
-    void release()
-    {
-        if (applied_)
-            runCommand({"chattr", "-i", path_.string()});
-        applied_ = false;
-    }
-    bool applied() const { return applied_; }
-
-private:
-    std::filesystem::path path_;
-    bool applied_ = false;
-};
 
 std::string fingerprintOfFile(const std::filesystem::path& pem)
 {

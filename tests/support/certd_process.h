@@ -68,6 +68,8 @@ public:
 
     std::string log() const;
     std::filesystem::path logFile() const { return dir_ / "certd.log"; }
+    // Readable once certd has ended: for waits that should give up then.
+    int exitFd() const { return child_->exitFd(); }
 
 private:
     TempDir dir_;

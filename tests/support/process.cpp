@@ -169,7 +169,10 @@ bool waitForText(const std::filesystem::path& file, const std::string& text, std
                  int stopFd)
 {
     const int inotify = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-    const int watch = ::inotify_add_watch(inotify, file.c_str(), IN_MODIFY | IN_CLOSE_WRITE);
+    // The directory, not the file: it reports writes to the file, and also
+    // its creation and its replacement by a rename (an atomic writer's).
+    const int watch = ::inotify_add_watch(inotify, file.parent_path().c_str(),
+                                          IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     bool found = false;
     for (;;) {

@@ -65,7 +65,8 @@ private:
 
 std::vector<std::string> environmentWith(const std::vector<std::string>& extra);
 
-// Waits until file contains text (woken by inotify as it grows). Gives up
+// Waits until file contains text (woken by inotify as it grows, appears or
+// is replaced; its directory must exist). Gives up
 // early once stopFd (e.g. ChildProcess::exitFd) becomes readable.
 bool waitForText(const std::filesystem::path& file, const std::string& text, std::chrono::milliseconds timeout,
                  int stopFd = -1);

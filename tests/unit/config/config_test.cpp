@@ -355,5 +355,15 @@ TEST(ConfigServices, LoadsAFileWithAllSections)
     }
 }
 
+TEST(Config, MetricsAreOffUnlessATextfileDirectoryIsGiven)
+{
+    EXPECT_TRUE(parseConfig("", "x.conf").metrics.textfileDirectory.empty());
+    EXPECT_EQ(parseConfig("[Metrics]\nTextfileDirectory=/var/lib/prometheus/node-exporter\n", "x.conf")
+                  .metrics.textfileDirectory,
+              "/var/lib/prometheus/node-exporter");
+    EXPECT_THAT(errorOf("[Metrics]\nTextfileDirectory=relative/dir\n"),
+                AllOf(StartsWith("/etc/certd/certd.conf:2: "), HasSubstr("must be an absolute path")));
+}
+
 } // namespace
 } // namespace certd
