@@ -61,8 +61,12 @@ int reloadCas(Session& session);
 
 int showHost(Session& session, const std::optional<std::string>& service);
 int generateHost(Session& session, const std::string& service, const GenerateOptions& options);
+// Shows InspectUpload's warnings first; on a terminal, asks before
+// installing despite them (unless yes).
 int uploadHost(Session& session, const std::string& service, const std::string& certificateFile,
-               const std::string& keyFile);
+               const std::string& keyFile, bool yes);
+int inspectUploadHost(Session& session, const std::string& service, const std::string& certificateFile,
+                      const std::string& keyFile);
 // passphraseFile empty: asked on the terminal.
 int uploadPkcs12Host(Session& session, const std::string& service, const std::string& file,
                      const std::string& passphraseFile);

@@ -65,12 +65,69 @@ int generateHost(Session& session, const std::string& service, const GenerateOpt
     return exitSuccess;
 }
 
+namespace {
+
+// Fields and JSON of InspectUpload's answer; its warnings, as a list.
+std::vector<std::string> describeInspection(Session& session, const Properties& properties, Fields& fields,
+                                            nlohmann::json& json)
+{
+    describe(properties, hostPropertyViews(), session.now, fields, json);
+    std::vector<std::string> warnings;
+    if (const auto found = properties.find("Warnings"); found != properties.end())
+        warnings = found->second.get<std::vector<std::string>>();
+    json["Warnings"] = warnings;
+    return warnings;
+}
+
+Properties inspectUpload(Session& session, const std::string& service, const Bytes& certificate, const Bytes& key)
+{
+    client::HostProxy host(session.bus.connection(), service);
+    return host.InspectUpload(certificate, key);
+}
+
+// On a terminal: whether the administrator wants to go on despite warnings.
+bool confirmed()
+{
+    std::cerr << "Install it anyway? [y/N] " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+} // namespace
+
+int inspectUploadHost(Session& session, const std::string& service, const std::string& certificateFile,
+                      const std::string& keyFile)
+{
+    knownService(session, service);
+    const auto properties = inspectUpload(session, service, readInput(certificateFile), readInput(keyFile));
+    Fields fields;
+    nlohmann::json json;
+    const auto warnings = describeInspection(session, properties, fields, json);
+    if (session.json()) {
+        printJson(session.out, json, session.output.json);
+        return exitSuccess;
+    }
+    fields.print(session.out);
+    for (const auto& warning : warnings)
+        session.out << "Warning: " << warning << "\n";
+    return exitSuccess;
+}
+
 int uploadHost(Session& session, const std::string& service, const std::string& certificateFile,
-               const std::string& keyFile)
+               const std::string& keyFile, bool yes)
 {
     knownService(session, service);
     const Bytes certificate = readInput(certificateFile);
     const Bytes key = readInput(keyFile);
+    Fields fields;
+    nlohmann::json json;
+    const auto warnings = describeInspection(session, inspectUpload(session, service, certificate, key), fields, json);
+    for (const auto& warning : warnings)
+        std::cerr << "Warning: " << warning << "\n";
+    const bool ask = !warnings.empty() && !yes && certificateFile != "-" && keyFile != "-" && ::isatty(STDIN_FILENO);
+    if (ask && !confirmed())
+        throw Failure(exitFailure, "Not installed; nothing changed");
     auto call = session.bus.changeCall(bus::hostObjectPath(service), bus::hostInterface, "Upload");
     call << certificate << key;
     session.bus.call(call);

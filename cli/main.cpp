@@ -25,6 +25,7 @@ struct Arguments {
     std::string file;
     std::vector<std::string> files;
     bool all = false;
+    bool yes = false;
     ExportOptions exportOptions;
     std::string service;
     std::string keyFile;
@@ -82,10 +83,16 @@ void declare(CLI::App& app, Arguments& a, Command& command)
     generate->add_option("--days", a.generate.days, "Validity in days (1 to 825, default 397)");
     generate->add_option("--name", a.generate.names, "A further DNS name, *.wildcard or IP address (repeatable)");
     auto* upload = verb("upload", "Make your own certificate and key the service's",
-                        [&](Session& s) { return uploadHost(s, a.service, a.file, a.keyFile); });
+                        [&](Session& s) { return uploadHost(s, a.service, a.file, a.keyFile, a.yes); });
     upload->add_option("SERVICE", a.service, "https or postgresql")->required()->check(services);
-    upload->add_option("CERT", a.file, "Certificate, optionally followed by its chain (PEM or DER)")->required();
+    upload->add_option("CERT", a.file, "Certificate and its chain, in any order (PEM or DER)")->required();
     upload->add_option("KEY", a.keyFile, "Private key without passphrase (PEM or DER)")->required();
+    upload->add_flag("-y,--yes", a.yes, "Install despite warnings without asking");
+    auto* inspect = verb("inspect-upload", "Show what upload would install and its warnings, changing nothing",
+                         [&](Session& s) { return inspectUploadHost(s, a.service, a.file, a.keyFile); });
+    inspect->add_option("SERVICE", a.service, "https or postgresql")->required()->check(services);
+    inspect->add_option("CERT", a.file, "Certificate and its chain, in any order (PEM or DER)")->required();
+    inspect->add_option("KEY", a.keyFile, "Private key without passphrase (PEM or DER)")->required();
     auto* uploadPkcs12 = verb("upload-pkcs12", "Make the certificate and key of a PKCS#12 file (.pfx, .p12) the service's",
                               [&](Session& s) { return uploadPkcs12Host(s, a.service, a.file, a.passphraseFile); });
     uploadPkcs12->add_option("SERVICE", a.service, "https or postgresql")->required()->check(services);

@@ -18,6 +18,7 @@
 #include "metrics/metrics_file.h"
 #include "base/state_directory.h"
 #include "trust/trust_store.h"
+#include "x509/certificate_input.h"
 #include "unit_reloader.h"
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -49,6 +50,19 @@ void requestServiceName(sdbus::IConnection& connection, const char* busName)
         throw std::runtime_error("Could not own the name " + std::string(bus::serviceName) + " on the " +
                                  busName + " bus: " + reason);
     }
+}
+
+// The stored CAs whose subject is certificate's issuer name (by the hash
+// the trust directory is named by; a few at most), to complete an upload's
+// chain. Safe on any thread.
+std::vector<X509Ptr> storedIssuersOf(const TrustStore& store, const X509& certificate)
+{
+    const unsigned long hash = X509_issuer_name_hash(const_cast<X509*>(&certificate));
+    std::vector<X509Ptr> issuers;
+    for (const auto& stored : *store.snapshot())
+        if (stored->subjectHash == hash)
+            issuers.push_back(std::move(readFirstCertificate(asBytes(stored->pem)).certificate));
+    return issuers;
 }
 
 // The host certificates as the expiry check and the metrics see them.
@@ -96,8 +110,9 @@ public:
                  [this](std::function<void()> task) { loop_.post(std::move(task)); })
         , cas_(connection, store_, loop_, authorizer_,
                [this](const std::string& subject, const std::string& problem) { outputState(subject, problem); })
-        , hosts_({layout, config.applianceCa, config.services}, [this](std::function<void()> task) { loop_.post(std::move(task)); },
-                 currentHostname)
+        , hosts_({layout, config.applianceCa, config.services,
+                  [this](const X509& certificate) { return storedIssuersOf(store_, certificate); }},
+                 [this](std::function<void()> task) { loop_.post(std::move(task)); }, currentHostname)
         , hostObjects_(connection, hosts_, authorizer_, reloader_,
                        [this](const std::string& service) {
                            outputState(service, {}); // delivered: whatever was wrong is not any more

@@ -109,10 +109,26 @@ void HostCertificateObject::Upload(sdbus::Result<>&& result, std::vector<uint8_t
                                    std::vector<uint8_t> privateKey)
 {
     translateErrors([&] {
-        auto host = hosts_.prepareUpload(service_, certificate, privateKey);
+        auto prepared = hosts_.prepareUpload(service_, certificate, privateKey);
         authorizeThen(authorizer_, *getObject().getCurrentlyProcessedMessage(), Action::ManageHostCertificates,
-                      "upload host certificates", std::move(result),
-                      [this, host](sdbus::Result<>&& reply) { actions_.upload(service_, host, std::move(reply)); });
+                      "upload host certificates", std::move(result), [this, prepared](sdbus::Result<>&& reply) {
+                          actions_.upload(service_, prepared, std::move(reply));
+                      });
+    });
+}
+
+std::map<std::string, sdbus::Variant> HostCertificateObject::InspectUpload(const std::vector<uint8_t>& certificate,
+                                                                         const std::vector<uint8_t>& privateKey)
+{
+    return translateErrors([&] {
+        const auto prepared = hosts_.prepareUpload(service_, certificate, privateKey);
+        const auto& host = *prepared.host;
+        auto values = propertyVariants(host.details);
+        values["Service"] = sdbus::Variant(service_);
+        values["Origin"] = sdbus::Variant(std::string(originName(host.origin)));
+        values["HostnameMatches"] = sdbus::Variant(hosts_.matchesHostname(host.details));
+        values["Warnings"] = sdbus::Variant(prepared.warnings);
+        return values;
     });
 }
 

@@ -16,7 +16,7 @@ class Authorizer;
 // What the object asks its owner to do, after checking and authorization.
 struct HostCertificateActions {
     std::function<void(const std::string& service, GenerationSettings, sdbus::Result<>&&)> generate;
-    std::function<void(const std::string& service, HostCertificatePtr, sdbus::Result<>&&)> upload;
+    std::function<void(const std::string& service, PreparedUpload, sdbus::Result<>&&)> upload;
     std::function<void(const std::string& service, Bytes pkcs12, SharedSecret passphrase, sdbus::Result<>&&)>
         uploadPkcs12;
     std::function<void(const std::string& service, RequestSettings, sdbus::Result<std::vector<uint8_t>>&&)>
@@ -44,6 +44,8 @@ private:
     void Generate(sdbus::Result<>&& result, std::map<std::string, sdbus::Variant> options) override;
     void Upload(sdbus::Result<>&& result, std::vector<uint8_t> certificate, std::vector<uint8_t> privateKey) override;
     void UploadPKCS12(sdbus::Result<>&& result, std::vector<uint8_t> data, std::string passphrase) override;
+    std::map<std::string, sdbus::Variant> InspectUpload(const std::vector<uint8_t>& certificate,
+                                                        const std::vector<uint8_t>& privateKey) override;
     void CreateRequest(sdbus::Result<std::vector<uint8_t>>&& result,
                        std::map<std::string, sdbus::Variant> options) override;
     std::vector<uint8_t> ExportRequest() override;

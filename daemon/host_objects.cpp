@@ -48,8 +48,8 @@ void HostObjects::publish()
         [this](const std::string& service, GenerationSettings settings, sdbus::Result<>&& reply) {
             generate(service, std::move(settings), std::move(reply));
         },
-        [this](const std::string& service, HostCertificatePtr host, sdbus::Result<>&& reply) {
-            upload(service, std::move(host), std::move(reply));
+        [this](const std::string& service, PreparedUpload prepared, sdbus::Result<>&& reply) {
+            upload(service, std::move(prepared), std::move(reply));
         },
         [this](const std::string& service, Bytes pkcs12, SharedSecret passphrase, sdbus::Result<>&& reply) {
             spdlog::info("Installing the {} certificate and key of a PKCS#12 file", service);
@@ -86,10 +86,10 @@ void HostObjects::generate(const std::string& service, GenerationSettings settin
     hosts_.generate(service, std::move(settings), completionFor(std::move(reply)));
 }
 
-void HostObjects::upload(const std::string& service, HostCertificatePtr host, sdbus::Result<>&& reply)
+void HostObjects::upload(const std::string& service, PreparedUpload prepared, sdbus::Result<>&& reply)
 {
-    spdlog::info("Installing the uploaded certificate \"{}\" for {}", host->details.commonName, service);
-    hosts_.upload(service, std::move(host), completionFor(std::move(reply)));
+    spdlog::info("Installing the uploaded certificate \"{}\" for {}", prepared.host->details.commonName, service);
+    hosts_.upload(service, std::move(prepared), completionFor(std::move(reply)));
 }
 
 void HostObjects::createRequest(const std::string& service, RequestSettings settings,
@@ -161,6 +161,8 @@ HostCertificates::Renewal HostObjects::renew(const std::string& service)
 void HostObjects::finished(const HostChange& change, std::uint64_t ticket)
 {
     auto reply = replies_.take(ticket);
+    for (const auto& warning : change.preflight)
+        spdlog::warn("The new {} certificate is installed, but: {}", change.service, warning);
     for (const auto& warning : change.warnings)
         spdlog::warn("{}", warning);
     if (!change.host) {

@@ -46,7 +46,7 @@ public:
 
 private:
     void generate(const std::string& service, GenerationSettings settings, sdbus::Result<>&& reply);
-    void upload(const std::string& service, HostCertificatePtr host, sdbus::Result<>&& reply);
+    void upload(const std::string& service, PreparedUpload prepared, sdbus::Result<>&& reply);
     HostCertificates::Completion completionFor(std::optional<sdbus::Result<>> reply);
     void createRequest(const std::string& service, RequestSettings settings,
                        sdbus::Result<std::vector<uint8_t>>&& reply);

@@ -4,6 +4,7 @@
 #include "base/error.h"
 #include "host/service_directory.h"
 #include "host/upload.h"
+#include "x509/certificate_input.h"
 
 namespace certd {
 
@@ -191,6 +192,11 @@ bool HostCertificates::matchesHostname(const std::string& name) const
     return host && certd::matchesHostname(host->details, hostname_());
 }
 
+bool HostCertificates::matchesHostname(const CertificateDetails& details) const
+{
+    return certd::matchesHostname(details, hostname_());
+}
+
 std::string HostCertificates::applianceCaPem() const
 {
     const auto ca = applianceCa();
@@ -204,10 +210,27 @@ GenerationSettings HostCertificates::generationSettings(const GenerationRequest&
     return resolveGeneration(request, hostname_());
 }
 
-HostCertificatePtr HostCertificates::prepareUpload(const std::string& name, ByteView certificate,
-                                                   ByteView privateKey) const
+UploadContext HostCertificates::uploadContext(const std::string& name) const
 {
-    return certd::prepareUpload(certificate, privateKey, service(name).store.settings(), unixNow());
+    return {service(name).store.settings(), unixNow(), hostname_(),
+            [this](const X509& certificate) { return knownIssuers(certificate); }};
+}
+
+std::vector<X509Ptr> HostCertificates::knownIssuers(const X509& certificate) const
+{
+    std::vector<X509Ptr> found;
+    if (const auto ca = applianceCa())
+        found.push_back(std::move(readFirstCertificate(asBytes(ca->certificatePem())).certificate));
+    if (settings_.trustedIssuers)
+        for (auto& issuer : settings_.trustedIssuers(certificate))
+            found.push_back(std::move(issuer));
+    return found;
+}
+
+PreparedUpload HostCertificates::prepareUpload(const std::string& name, ByteView certificate,
+                                               ByteView privateKey) const
+{
+    return certd::prepareUpload(certificate, privateKey, uploadContext(name));
 }
 
 RequestSettings HostCertificates::requestSettings(const RequestOptions& options) const
@@ -216,6 +239,11 @@ RequestSettings HostCertificates::requestSettings(const RequestOptions& options)
 }
 
 namespace {
+
+PreparedUpload generated(HostCertificatePtr host)
+{
+    return {std::move(host), {}};
+}
 
 PendingRequestPtr requirePending(PendingRequestPtr request, const std::string& name)
 {
@@ -227,10 +255,10 @@ PendingRequestPtr requirePending(PendingRequestPtr request, const std::string& n
 
 } // namespace
 
-HostCertificatePtr HostCertificates::prepareInstall(const std::string& name, ByteView certificateAndChain) const
+PreparedUpload HostCertificates::prepareInstall(const std::string& name, ByteView certificateAndChain) const
 {
     const auto request = requirePending(pendingRequest(name), name);
-    return prepareRequestedCertificate(certificateAndChain, *request, service(name).store.settings(), unixNow());
+    return prepareRequestedCertificate(certificateAndChain, *request, uploadContext(name));
 }
 
 void HostCertificates::createRequest(const std::string& name, RequestSettings settings, RequestCompletion done)
@@ -276,12 +304,11 @@ void HostCertificates::changeRequest(const std::string& name, std::function<Pend
 
 void HostCertificates::installCertificate(const std::string& name, Bytes certificateAndChain, Completion done)
 {
-    const ServiceSettings& settings = service(name).store.settings(); // immutable: safe on the worker
     change(
         name, HostChangeKind::Install,
-        [this, name, &settings, chain = std::move(certificateAndChain)] {
+        [this, name, context = uploadContext(name), chain = std::move(certificateAndChain)] {
             const auto request = requirePending(pendingRequest(name), name);
-            return prepareRequestedCertificate(chain, *request, settings, unixNow());
+            return prepareRequestedCertificate(chain, *request, context);
         },
         std::move(done),
         [this, name](std::vector<std::string>& warnings) {
@@ -297,21 +324,20 @@ void HostCertificates::installCertificate(const std::string& name, Bytes certifi
 
 void HostCertificates::generate(const std::string& name, GenerationSettings settings, Completion done)
 {
-    change(name, HostChangeKind::Generate, [this, settings] { return issue(settings); }, std::move(done));
+    change(name, HostChangeKind::Generate, [this, settings] { return generated(issue(settings)); }, std::move(done));
 }
 
-void HostCertificates::upload(const std::string& name, HostCertificatePtr host, Completion done)
+void HostCertificates::upload(const std::string& name, PreparedUpload prepared, Completion done)
 {
-    change(name, HostChangeKind::Upload, [host] { return host; }, std::move(done));
+    change(name, HostChangeKind::Upload, [prepared] { return prepared; }, std::move(done));
 }
 
 void HostCertificates::uploadPkcs12(const std::string& name, Bytes pkcs12, SharedSecret passphrase, Completion done)
 {
-    const ServiceSettings& settings = service(name).store.settings(); // immutable: safe on the worker
     change(
         name, HostChangeKind::Upload,
-        [&settings, pkcs12 = std::move(pkcs12), passphrase = std::move(passphrase)] {
-            return preparePkcs12Upload(pkcs12, passphrase->text(), settings, unixNow());
+        [context = uploadContext(name), pkcs12 = std::move(pkcs12), passphrase = std::move(passphrase)] {
+            return preparePkcs12Upload(pkcs12, passphrase->text(), context);
         },
         std::move(done));
 }
@@ -325,7 +351,7 @@ HostCertificates::Renewal HostCertificates::renew(const std::string& name, Compl
     const auto& host = service(name).current;
     renewing_.insert(name);
     const GenerationSettings settings = *host->generation;
-    change(name, HostChangeKind::Renewal, [this, settings] { return issue(settings); }, std::move(done));
+    change(name, HostChangeKind::Renewal, [this, settings] { return generated(issue(settings)); }, std::move(done));
     return Renewal::Started;
 }
 
@@ -341,16 +367,17 @@ bool HostCertificates::renewalFailed(const std::string& name) const
     return host && renewalFailed_.contains(host->details.fingerprint);
 }
 
-void HostCertificates::change(const std::string& name, HostChangeKind kind, std::function<HostCertificatePtr()> make,
+void HostCertificates::change(const std::string& name, HostChangeKind kind, std::function<PreparedUpload()> make,
                               Completion done, std::function<void(std::vector<std::string>&)> committed)
 {
     service(name); // NotFound before anything is queued
     worker_.post([this, name, kind, make = std::move(make), done = std::move(done), committed = std::move(committed)] {
-        HostChange outcome{name, kind, nullptr, nullptr, {}};
+        HostChange outcome{name, kind, nullptr, nullptr, {}, {}};
         try {
-            auto host = make();
-            outcome.warnings = services_.at(name).store.install(*host);
-            outcome.host = std::move(host);
+            auto prepared = make();
+            outcome.warnings = services_.at(name).store.install(*prepared.host);
+            outcome.host = std::move(prepared.host);
+            outcome.preflight = std::move(prepared.warnings);
         } catch (...) {
             outcome.failure = std::current_exception();
         }

@@ -28,6 +28,7 @@
 #include "host/appliance_ca.h"
 #include "host/host_certificate_store.h"
 #include "host/pending_request_store.h"
+#include "host/upload.h"
 
 #include <exception>
 #include <functional>
@@ -59,6 +60,7 @@ struct HostChange {
     HostCertificatePtr host;           // the service's new certificate; null when the change failed
     std::exception_ptr failure;        // why, when it failed (the service kept its certificate)
     std::vector<std::string> warnings; // committed, but something after the commit did not work
+    std::vector<std::string> preflight; // what the checks warned of (an upload's), installed all the same
 };
 
 // A change of a service's pending request (CreateRequest, CancelRequest).
@@ -79,6 +81,7 @@ public:
         StateLayout layout;
         ApplianceCaSettings applianceCa;
         std::map<std::string, ServiceConfig> services;
+        IssuerLookup trustedIssuers = {}; // the CA store's, to complete uploaded chains
     };
 
     // post runs a task on the owner's thread; hostname gives the system's
@@ -105,16 +108,20 @@ public:
     // Null while the service has none.
     HostCertificatePtr current(const std::string& service) const;
     bool matchesHostname(const std::string& service) const;
+    // Whether a certificate with details would match the system's host name.
+    bool matchesHostname(const CertificateDetails& details) const;
     // NotFound while the appliance CA could not be created.
     std::string applianceCaPem() const;
 
     // Checks, on the owner's thread, before authorization and queueing:
     // InvalidArgument, or the reasons an upload cannot serve TLS.
     GenerationSettings generationSettings(const GenerationRequest& request) const;
-    HostCertificatePtr prepareUpload(const std::string& service, ByteView certificate, ByteView privateKey) const;
+    // What Upload would install, and what the administrator should know
+    // first (InspectUpload's answer); errors as certd::prepareUpload's.
+    PreparedUpload prepareUpload(const std::string& service, ByteView certificate, ByteView privateKey) const;
 
     void generate(const std::string& service, GenerationSettings settings, Completion done);
-    void upload(const std::string& service, HostCertificatePtr host, Completion done);
+    void upload(const std::string& service, PreparedUpload prepared, Completion done);
     // A PKCS#12 file is decrypted and checked on the worker, after the
     // caller's authorization: its key derivation costs what the file says.
     // Refusals (readPkcs12's, prepareUpload's) come as the change's failure.
@@ -125,7 +132,7 @@ public:
     // a pending request, or prepareRequestedCertificate's errors.
     PendingRequestPtr pendingRequest(const std::string& service) const; // null: none
     RequestSettings requestSettings(const RequestOptions& options) const;
-    HostCertificatePtr prepareInstall(const std::string& service, ByteView certificateAndChain) const;
+    PreparedUpload prepareInstall(const std::string& service, ByteView certificateAndChain) const;
     // A new key and request replace the pending one; the current certificate stays.
     void createRequest(const std::string& service, RequestSettings settings, RequestCompletion done);
     // Forgets the pending request and its key; NotFound (as the failure) when there is none.
@@ -164,11 +171,15 @@ private:
     void setPendingRequest(const std::string& name, PendingRequestPtr request);
     // On the worker: run change, then finish on the owner's thread.
     void changeRequest(const std::string& name, std::function<PendingRequestPtr()> change, RequestCompletion done);
+    // The context of an upload to service, taken on the owner's thread.
+    UploadContext uploadContext(const std::string& service) const;
+    // The appliance CA, then the CA store's candidates for certificate's issuer.
+    std::vector<X509Ptr> knownIssuers(const X509& certificate) const;
     // Internal naming why, while the appliance CA could not be created.
     HostCertificatePtr issue(const GenerationSettings& settings) const;
     // On the worker: make the certificate and install it, then run committed
     // (what it cannot do are warnings); then finish on the owner's thread.
-    void change(const std::string& service, HostChangeKind kind, std::function<HostCertificatePtr()> make,
+    void change(const std::string& service, HostChangeKind kind, std::function<PreparedUpload()> make,
                 Completion done, std::function<void(std::vector<std::string>& warnings)> committed = {});
     void finish(HostChange change, const Completion& done);
 

@@ -10,6 +10,10 @@
 #include "x509/private_key_input.h"
 #include "x509/server_certificate_validation.h"
 
+#include <openssl/err.h>
+
+#include <algorithm>
+
 namespace certd {
 namespace {
 
@@ -116,18 +120,21 @@ PendingRequestPtr makePendingRequest(const RequestSettings& settings, std::int64
     return request;
 }
 
-HostCertificatePtr prepareRequestedCertificate(ByteView certificateAndChain, const PendingRequest& request,
-                                               const ServiceSettings& service, std::int64_t now)
+PreparedUpload prepareRequestedCertificate(ByteView certificateAndChain, const PendingRequest& request,
+                                           const UploadContext& context)
 {
     std::vector<X509Ptr> chain = readCertificateChain(certificateAndChain);
     EvpPkeyPtr key = readPrivateKey(asBytes(request.keyPem));
-    if (EVP_PKEY_eq(X509_get0_pubkey(chain.front().get()), key.get()) != 1)
+    const bool forKey = std::any_of(chain.begin(), chain.end(), [&](const X509Ptr& cert) {
+        return EVP_PKEY_eq(X509_get0_pubkey(cert.get()), key.get()) == 1;
+    });
+    ERR_clear_error();
+    if (!forKey)
         throw Error(ErrorCode::KeyMismatch,
                     "The certificate \"" + subjectCommonName(*chain.front()) +
                         "\" is not for the pending request's key (" + request.subject +
                         "): it was issued for another request, or the request was replaced since");
-    validateServerCertificate(chain, *key, now, service.rules);
-    return makeHostCertificate(HostOrigin::Requested, std::nullopt, chain, *key);
+    return prepareServerCertificate(HostOrigin::Requested, std::move(chain), *key, context);
 }
 
 } // namespace certd

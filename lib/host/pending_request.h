@@ -12,6 +12,7 @@
 #include "host/generation.h"
 #include "host/host_certificate.h"
 #include "host/service.h"
+#include "host/upload.h"
 
 #include <cstdint>
 #include <memory>
@@ -67,7 +68,7 @@ PendingRequestPtr makePendingRequest(const RequestSettings& settings, std::int64
 // What InstallCertificate would install: the CA's certificate (optionally
 // followed by its chain) for request's key, with Upload's checks.
 // KeyMismatch when it is for another key; errors as prepareUpload's.
-HostCertificatePtr prepareRequestedCertificate(ByteView certificateAndChain, const PendingRequest& request,
-                                               const ServiceSettings& service, std::int64_t now);
+PreparedUpload prepareRequestedCertificate(ByteView certificateAndChain, const PendingRequest& request,
+                                           const UploadContext& context);
 
 } // namespace certd

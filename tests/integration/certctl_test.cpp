@@ -6,6 +6,7 @@
 #include "fake_polkit.h"
 #include "process.h"
 #include "small_tmpfs.h"
+#include "terminal.h"
 #include "test_keys.h"
 #include "test_paths.h"
 
@@ -202,6 +203,51 @@ TEST_F(CertctlTest, GenerateAndUploadAndTheirRefusals)
     const auto other = makeCa("Other key");
     const auto mismatch = certctl({"upload", "https", certFile, file("other.key", other.keyPem())});
     EXPECT_EQ(mismatch.exitCode, keyMismatch) << mismatch.err;
+}
+
+TEST_F(CertctlTest, UploadShowsTheWarningsFirstAndAsksOnATerminal)
+{
+    const auto issuer = makeCa("Company PKI");
+    auto spec = serverSpec("elsewhere.example", issuer);
+    spec.notAfter = now() + 5 * day - 3600;
+    const auto leaf = makeCertificate(spec);
+    const auto certFile = file("leaf.pem", leaf.pem());
+    const auto keyFile = file("leaf.key", leaf.keyPem());
+
+    const auto inspected = certctl({"inspect-upload", "https", certFile, keyFile});
+    ASSERT_EQ(inspected.exitCode, 0) << inspected.err;
+    EXPECT_THAT(inspected.out, HasSubstr("elsewhere.example"));
+    EXPECT_THAT(inspected.out, HasSubstr("Warning: The certificate expires in 4 days"));
+    EXPECT_THAT(inspected.out, HasSubstr("Warning: Clients need the issuer"));
+    const auto asJson = json(certctl({"--json=short", "inspect-upload", "https", certFile, keyFile}));
+    EXPECT_EQ(asJson["Fingerprint"], leaf.fingerprint());
+    EXPECT_EQ(asJson["Warnings"].size(), 3u) << asJson.dump(); // host name, expiry, issuer
+    const auto before = json(certctl({"--json=short", "show-host", "https"}))["Fingerprint"];
+
+    // On a terminal: asked, and "n" changes nothing.
+    const std::vector<std::string> argv = {certctlBinary().string(), "upload", "https", certFile, keyFile};
+    const auto declined = runOnATerminal(
+        [&] {
+            ::setenv("DBUS_SYSTEM_BUS_ADDRESS", bus_.address().c_str(), 1);
+            std::vector<char*> args;
+            for (const auto& arg : argv)
+                args.push_back(const_cast<char*>(arg.c_str()));
+            args.push_back(nullptr);
+            ::execv(args[0], args.data());
+            return 127;
+        },
+        std::chrono::seconds(30), TerminalScript{"Install it anyway? [y/N] ", "n\n", 0});
+    ASSERT_TRUE(declined.finished) << declined.output;
+    // Its last words may go with the terminal when it exits; its status stays.
+    EXPECT_TRUE(WIFEXITED(declined.status) && WEXITSTATUS(declined.status) == 1) << declined.output;
+    EXPECT_THAT(declined.output, HasSubstr("Warning: The certificate expires in 4 days"));
+    EXPECT_EQ(json(certctl({"--json=short", "show-host", "https"}))["Fingerprint"], before);
+
+    // In a script (no terminal): warned on standard error, installed.
+    const auto scripted = certctl({"upload", "https", certFile, keyFile});
+    EXPECT_EQ(scripted.exitCode, 0) << scripted.err;
+    EXPECT_THAT(scripted.err, HasSubstr("Warning: The certificate expires in 4 days"));
+    EXPECT_EQ(json(certctl({"--json=short", "show-host", "https"}))["Fingerprint"], leaf.fingerprint());
 }
 
 TEST_F(CertctlTest, ARequestIsCreatedSignedElsewhereAndInstalled)

@@ -392,12 +392,12 @@ std::vector<BadUpload> badUploads()
          "InvalidCertificate", "serverAuth"},
         {"NoSubjectAltName", [](const OwnPki& pki) { return leafWith(pki, [](auto& s) { s.subjectAltName = ""; }); },
          "InvalidCertificate", "browsers ignore the Common Name"},
-        {"ChainInWrongOrder",
+        {"UnrelatedCertificateInTheChain",
          [](const OwnPki& pki) {
              const auto leaf = makeCertificate(pki.leafSpec());
-             return std::pair{leaf.pem() + pki.root.pem() + pki.intermediate.pem(), leaf.keyPem()};
+             return std::pair{leaf.pem() + pki.intermediate.pem() + makeCa("Stranger").pem(), leaf.keyPem()};
          },
-         "InvalidCertificate", "(\"Own Root CA\") did not issue certificate 1"},
+         "InvalidCertificate", "Certificate 3 of the upload (\"Stranger\") is not in the chain"},
         {"EmptyCertificate", [](const OwnPki& pki) { return std::pair{std::string(), makeCertificate(pki.leafSpec()).keyPem()}; },
          "InvalidCertificate", "empty"},
         {"CertificateTooLarge",
@@ -443,6 +443,59 @@ TEST_F(HostCertificatesTest, ARestartRepublishesFromDiskAndDeliversAgain)
     EXPECT_EQ(host("https")->CommonName(), "kept.example.com");
     EXPECT_EQ(host("https")->Origin(), "generated");
     EXPECT_EQ(readTextFile(keyFile), key);
+}
+
+// ---------------------------------------------------------------- pre-flight checks
+
+TEST_F(HostCertificatesTest, InspectUploadSaysWhatWouldBeInstalledAndWarnsChangingNothing)
+{
+    OwnPki pki;
+    auto spec = pki.leafSpec("elsewhere.example.com");
+    spec.notAfter = now() + 10 * day - 3600; // 9 days and 23 hours: "9 days"
+    const auto leaf = makeCertificate(spec);
+    auto https = host("https");
+    const auto before = https->Fingerprint();
+    // Out of order, root included: sent leaf first, each followed by its issuer.
+    const auto inspected = https->InspectUpload(bytesOf(pki.root.pem() + leaf.pem() + pki.intermediate.pem()),
+                                                bytesOf(leaf.keyPem()));
+    EXPECT_EQ(inspected.at("Fingerprint").get<std::string>(), leaf.fingerprint());
+    EXPECT_EQ(inspected.at("Origin").get<std::string>(), "uploaded");
+    EXPECT_EQ(inspected.at("Service").get<std::string>(), "https");
+    EXPECT_EQ(inspected.at("IssuerCommonName").get<std::string>(), "Own Issuing CA");
+    EXPECT_FALSE(inspected.at("HostnameMatches").get<bool>());
+    const auto warnings = inspected.at("Warnings").get<std::vector<std::string>>();
+    EXPECT_THAT(warnings, Contains(HasSubstr("given out of order")));
+    EXPECT_THAT(warnings, Contains(HasSubstr("not valid for this appliance's host name")));
+    EXPECT_THAT(warnings, Contains(HasSubstr("expires in 9 days")));
+    EXPECT_EQ(https->Fingerprint(), before) << "inspecting changed the certificate";
+    EXPECT_EQ(errorNameOf([&] { https->InspectUpload(bytesOf(leaf.pem()), bytesOf(pki.root.keyPem())); }),
+              "org.certd.Certd1.Error.KeyMismatch");
+
+    upload("https", pki.root.pem() + leaf.pem() + pki.intermediate.pem(), leaf.keyPem());
+    EXPECT_EQ(readTextFile(https->ChainPath()), leaf.pem() + pki.intermediate.pem() + pki.root.pem());
+    EXPECT_THAT(certd_->log(), HasSubstr("The new https certificate is installed, but: The certificate expires in 9"));
+}
+
+TEST_F(HostCertificatesTest, AnIntermediateTheUploadLacksIsAddedFromTheTrustStore)
+{
+    OwnPki pki;
+    const auto leaf = makeCertificate(pki.leafSpec());
+    auto https = host("https");
+    const auto alone = https->InspectUpload(bytesOf(leaf.pem()), bytesOf(leaf.keyPem()));
+    EXPECT_THAT(alone.at("Warnings").get<std::vector<std::string>>(),
+                Contains(HasSubstr("Clients need the issuer of \"upload.example.com\"")));
+
+    import(pki.intermediate);
+    const auto completed = https->InspectUpload(bytesOf(leaf.pem()), bytesOf(leaf.keyPem()));
+    EXPECT_THAT(completed.at("Warnings").get<std::vector<std::string>>(),
+                Contains(HasSubstr("lacks the intermediate certificate \"Own Issuing CA\"")));
+    upload("https", leaf.pem(), leaf.keyPem());
+    EXPECT_EQ(readTextFile(https->ChainPath()), leaf.pem() + pki.intermediate.pem());
+
+    writeTextFile(dir_ / "root.pem", pki.root.pem());
+    const auto verify = runCommand({"openssl", "verify", "-CAfile", (dir_ / "root.pem").string(), "-untrusted",
+                                    https->ChainPath(), https->CertificatePath()});
+    EXPECT_EQ(verify.exitCode, 0) << verify.out << verify.err;
 }
 
 // ---------------------------------------------------------------- certificate requests

@@ -25,7 +25,7 @@ from pathlib import Path
 # cli/*.cpp (add_subcommand("...") or verb("...", ...)) are checked as well.
 CERTCTL_COMMANDS = [
     "status", "list-cas", "show-ca", "inspect-ca", "import-ca", "export-ca",
-    "delete-ca", "reload", "show-host", "generate", "upload", "upload-pkcs12", "create-request",
+    "delete-ca", "reload", "show-host", "generate", "upload", "inspect-upload", "upload-pkcs12", "create-request",
     "export-request", "cancel-request", "install-certificate", "export-host",
     "export-appliance-ca", "list-expiring", "check-expiry", "monitor",
 ]

@@ -47,6 +47,14 @@ TerminalRun runOnATerminal(const std::function<int()>& body, std::chrono::second
         }
         if (::waitpid(pid, &run.status, WNOHANG) == pid) {
             run.finished = true;
+            // What it wrote just before it ended is still in the terminal.
+            char buffer[512];
+            for (pollfd left{master, POLLIN, 0}; ::poll(&left, 1, 0) > 0;) {
+                const ssize_t got = ::read(master, buffer, sizeof buffer);
+                if (got <= 0)
+                    break;
+                run.output.append(buffer, static_cast<std::size_t>(got));
+            }
             break;
         }
         if (std::chrono::steady_clock::now() > deadline) {

@@ -156,7 +156,7 @@ TEST_F(HostLifecycleTest, HttpsNeedsASubjectAlternativeNamePostgresqlDoesNot)
     const auto key = test::bytesOf(leaf.keyPem());
     EXPECT_THAT(errorMessageOf([&] { hosts.prepareUpload("https", certificate, key); }, ErrorCode::InvalidCertificate),
                 HasSubstr("Subject Alternative Name"));
-    EXPECT_EQ(hosts.prepareUpload("postgresql", certificate, key)->details.commonName, "db.example.com");
+    EXPECT_EQ(hosts.prepareUpload("postgresql", certificate, key).host->details.commonName, "db.example.com");
 }
 
 TEST_F(HostLifecycleTest, AnUnknownServiceIsNotFound)
@@ -306,7 +306,7 @@ TEST_F(HostRequestTest, InstallingTheIssuedCertificateEndsTheRequest)
     const auto request = createRequest(hosts);
     const auto issued = test::issueForRequest(request->requestPem, root_);
     const auto chain = test::bytesOf(issued.pem() + root_.pem());
-    EXPECT_EQ(hosts.prepareInstall("https", chain)->origin, HostOrigin::Requested);
+    EXPECT_EQ(hosts.prepareInstall("https", chain).host->origin, HostOrigin::Requested);
     const auto change = finish([&](auto done) { hosts.installCertificate("https", chain, done); });
     ASSERT_TRUE(change.host) << test::refusalOf([&] { std::rethrow_exception(change.failure); });
     EXPECT_EQ(change.kind, HostChangeKind::Install);

@@ -117,6 +117,7 @@ TEST(PendingRequestMaking, TheRequestIsSignedByTheKeptKeyAndAsksForTheNamesAndSu
 class RequestedCertificateTest : public ::testing::Test {
 protected:
     ServiceSettings service_ = serviceSettings("https", {}, StateLayout{"/nonexistent"});
+    UploadContext context(std::int64_t now = test::now()) const { return {service_, now, "probe.example.com", {}}; }
     test::TestCertificate ca_ = test::makeCa("Corporate CA");
     PendingRequestPtr request_ = makePendingRequest(resolveRequest({}, "probe.example.com"), test::now());
 };
@@ -124,8 +125,9 @@ protected:
 TEST_F(RequestedCertificateTest, TheCasCertificateIsInstalledWithThePendingKey)
 {
     const auto issued = test::issueForRequest(request_->requestPem, ca_);
-    const auto host = prepareRequestedCertificate(test::bytesOf(issued.pem() + ca_.pem()), *request_, service_,
-                                                  test::now());
+    const auto prepared = prepareRequestedCertificate(test::bytesOf(issued.pem() + ca_.pem()), *request_, context());
+    const auto& host = prepared.host;
+    EXPECT_THAT(prepared.warnings, IsEmpty());
     EXPECT_EQ(host->origin, HostOrigin::Requested);
     EXPECT_EQ(host->keyPem, request_->keyPem);
     EXPECT_EQ(host->details.fingerprint, issued.fingerprint());
@@ -138,7 +140,7 @@ TEST_F(RequestedCertificateTest, ACertificateForAnotherKeyIsAKeyMismatchNamingTh
     const auto other = makePendingRequest(resolveRequest({}, "probe.example.com"), test::now());
     const auto issued = test::issueForRequest(other->requestPem, ca_);
     const auto refusal = test::refusalOf(
-        [&] { prepareRequestedCertificate(test::bytesOf(issued.pem()), *request_, service_, test::now()); });
+        [&] { prepareRequestedCertificate(test::bytesOf(issued.pem()), *request_, context()); });
     EXPECT_EQ(refusal.code, ErrorCode::KeyMismatch);
     EXPECT_THAT(refusal.message, HasSubstr("is not for the pending request's key (CN=probe.example.com)"));
 }
@@ -147,12 +149,12 @@ TEST_F(RequestedCertificateTest, UploadsChecksApplyToo)
 {
     const auto expired = test::issueForRequest(request_->requestPem, ca_, "DNS:probe.example.com", -1);
     EXPECT_EQ(test::refusalOf([&] {
-                  prepareRequestedCertificate(test::bytesOf(expired.pem()), *request_, service_, test::now());
+                  prepareRequestedCertificate(test::bytesOf(expired.pem()), *request_, context());
               }).code,
               ErrorCode::Expired);
     const auto noName = test::issueForRequest(request_->requestPem, ca_, "email:a@example.com");
     EXPECT_THAT(test::refusalOf([&] {
-                    prepareRequestedCertificate(test::bytesOf(noName.pem()), *request_, service_, test::now());
+                    prepareRequestedCertificate(test::bytesOf(noName.pem()), *request_, context());
                 }).message,
                 HasSubstr("Subject Alternative Name"));
 }
