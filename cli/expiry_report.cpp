@@ -46,6 +46,8 @@ std::string idOf(const ExpiryEntry& entry)
 {
     const auto slash = entry.path.rfind('/');
     const std::string last = entry.path.substr(slash + 1);
+    if (entry.kind == "appliance-ca")
+        return "appliance-ca";
     return entry.kind == "ca" ? shortFingerprint(last) : last;
 }
 

@@ -65,10 +65,14 @@ std::vector<X509Ptr> storedIssuersOf(const TrustStore& store, const X509& certif
     return issuers;
 }
 
-// The host certificates as the expiry check and the metrics see them.
+// The host certificates and the appliance CA, as the expiry check and the
+// metrics see them.
 std::vector<WatchedCertificate> watchedHosts(const HostCertificates& hosts)
 {
     std::vector<WatchedCertificate> watched;
+    if (const auto ca = hosts.applianceCaDetails())
+        watched.push_back({WatchedCertificate::Kind::ApplianceCa, {}, ca->commonName, ca->fingerprint, ca->notBefore,
+                           ca->notAfter, false, false});
     for (const auto& service : hosts.services())
         if (const auto& host = hosts.current(service)) {
             const auto& d = host->details;
@@ -196,6 +200,7 @@ private:
 
     void applyHostHealth(const HostHealth& health)
     {
+        const bool caMissing = degradation_.has(applianceCaSubject);
         for (const auto& note : health.notes)
             spdlog::info("{}", note);
         for (const auto& subject : {std::string(applianceCaSubject), std::string("https"), std::string("postgresql")}) {
@@ -204,6 +209,8 @@ private:
         }
         for (const auto& service : health.changed)
             hostObjects_.changed(service);
+        if (caMissing && !degradation_.has(applianceCaSubject) && manager_)
+            manager_->applianceCaChanged();
     }
 
     void scheduleRetry()
@@ -266,10 +273,24 @@ private:
         });
     }
 
+    static std::string describeWatched(const WatchedCertificate& c)
+    {
+        switch (c.kind) {
+        case WatchedCertificate::Kind::Ca: return "The CA certificate \"" + c.commonName + "\"";
+        case WatchedCertificate::Kind::Host: return "The " + c.service + " certificate \"" + c.commonName + "\"";
+        case WatchedCertificate::Kind::ApplianceCa: break;
+        }
+        return "The appliance CA \"" + c.commonName + "\"";
+    }
+
     static std::string objectOf(const WatchedCertificate& certificate)
     {
-        return certificate.kind == WatchedCertificate::Kind::Ca ? bus::caObjectPath(certificate.fingerprint)
-                                                                : bus::hostObjectPath(certificate.service);
+        switch (certificate.kind) {
+        case WatchedCertificate::Kind::Ca: return bus::caObjectPath(certificate.fingerprint);
+        case WatchedCertificate::Kind::Host: return bus::hostObjectPath(certificate.service);
+        case WatchedCertificate::Kind::ApplianceCa: break;
+        }
+        return bus::managerPath;
     }
 
     ManagerObject::ExpiryReport checkExpiry()
@@ -289,7 +310,7 @@ private:
         ManagerObject::ExpiryReport report;
         for (const auto& entry : entries)
             report.emplace_back(sdbus::ObjectPath(objectOf(entry.certificate)),
-                                entry.certificate.kind == WatchedCertificate::Kind::Ca ? "ca" : "host",
+                                kindName(entry.certificate),
                                 entry.certificate.commonName, entry.certificate.notAfter, entry.daysLeft);
         return report;
     }
@@ -299,18 +320,23 @@ private:
         const auto& c = announced.certificate;
         const auto& a = announced.announcement;
         const auto object = objectOf(c);
-        const std::string what = (c.kind == WatchedCertificate::Kind::Ca ? "The CA certificate \""
-                                                                         : "The " + c.service + " certificate \"") +
-                                 c.commonName + "\"";
+        const std::string what = describeWatched(c);
+        // Generated host certificates cannot outlive the appliance CA: say what to do.
+        const std::string fix = c.kind != WatchedCertificate::Kind::ApplianceCa
+                                    ? ""
+                                    : "; generated host certificates cannot outlive it: move "
+                                      "private/appliance-ca.pem in the state directory aside and restart certd to "
+                                      "create a new one, generate the host certificates again, and have clients "
+                                      "trust the new appliance CA";
         if (a.expired) {
-            logCertificateEvent({messageIds::certificateExpired, 3, what + " expired on " + formatUtcTime(c.notAfter),
+            logCertificateEvent({messageIds::certificateExpired, 3, what + " expired on " + formatUtcTime(c.notAfter) + fix,
                                  object, c.commonName, c.fingerprint, c.notAfter, a.daysLeft});
             manager_->emitCertificateExpired(sdbus::ObjectPath(object), c.commonName, c.notAfter);
             return;
         }
         logCertificateEvent({messageIds::certificateExpiring, 4,
                              what + " expires on " + formatUtcTime(c.notAfter) + ", in " + std::to_string(a.daysLeft) +
-                                 " days",
+                                 " days" + fix,
                              object, c.commonName, c.fingerprint, c.notAfter, a.daysLeft});
         manager_->emitCertificateExpiring(sdbus::ObjectPath(object), c.commonName, c.notAfter,
                                           static_cast<uint32_t>(a.daysLeft));

@@ -142,6 +142,30 @@ void ManagerObject::degradationChanged()
     emitPropertiesChangedSignal(bus::managerInterface, {"Degraded", "Problems"});
 }
 
+void ManagerObject::applianceCaChanged()
+{
+    emitPropertiesChangedSignal(bus::managerInterface,
+                                {"ApplianceCACommonName", "ApplianceCAFingerprint", "ApplianceCANotAfter"});
+}
+
+std::string ManagerObject::ApplianceCACommonName()
+{
+    const auto details = hosts_.applianceCaDetails();
+    return details ? details->commonName : std::string();
+}
+
+std::string ManagerObject::ApplianceCAFingerprint()
+{
+    const auto details = hosts_.applianceCaDetails();
+    return details ? details->fingerprint : std::string();
+}
+
+int64_t ManagerObject::ApplianceCANotAfter()
+{
+    const auto details = hosts_.applianceCaDetails();
+    return details ? details->notAfter : 0;
+}
+
 std::string ManagerObject::Version()
 {
     return CERTD_VERSION;

@@ -31,6 +31,8 @@ public:
 
     // Degradation changed: emits PropertiesChanged for Degraded and Problems.
     void degradationChanged();
+    // The appliance CA came into being: emits PropertiesChanged for its properties.
+    void applianceCaChanged();
 
 private:
     std::map<std::string, sdbus::Variant> InspectCACertificate(const std::vector<uint8_t>& data) override;
@@ -47,6 +49,9 @@ private:
     bool Degraded() override;
     std::vector<std::string> Problems() override;
     std::string Version() override;
+    std::string ApplianceCACommonName() override;
+    std::string ApplianceCAFingerprint() override;
+    int64_t ApplianceCANotAfter() override;
 
     const sdbus::Message& currentCall();
 

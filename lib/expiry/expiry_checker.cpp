@@ -4,6 +4,16 @@
 
 namespace certd {
 
+const char* kindName(const WatchedCertificate& certificate)
+{
+    switch (certificate.kind) {
+    case WatchedCertificate::Kind::Ca: return "ca";
+    case WatchedCertificate::Kind::Host: return "host";
+    case WatchedCertificate::Kind::ApplianceCa: return "appliance-ca";
+    }
+    return "ca";
+}
+
 ExpiryChecker::ExpiryChecker(ExpiryPolicy policy, std::filesystem::path stateFile, Sources sources)
     : policy_(std::move(policy))
     , stateFile_(std::move(stateFile))

@@ -23,8 +23,14 @@
 
 namespace certd {
 
+// "ca", "host", "appliance-ca": as CheckExpiry's report and the metrics name them.
+struct WatchedCertificate;
+const char* kindName(const WatchedCertificate& certificate);
+
 struct WatchedCertificate {
-    enum class Kind { Ca, Host } kind = Kind::Ca;
+    // Ca: in the trust store; Host: a service's; ApplianceCa: the CA that
+    // signs generated host certificates (they cannot outlive it).
+    enum class Kind { Ca, Host, ApplianceCa } kind = Kind::Ca;
     std::string service; // for Host: "https", "postgresql"
     std::string commonName;
     std::string fingerprint;

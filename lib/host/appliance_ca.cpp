@@ -120,6 +120,12 @@ const ApplianceCa::Parsed& ApplianceCa::parsed() const
     return parsed_;
 }
 
+const CertificateDetails& ApplianceCa::details() const
+{
+    std::call_once(describeOnce_, [this] { details_ = describeCertificate(*parsed().cert); });
+    return details_;
+}
+
 HostCertificatePtr ApplianceCa::issue(const GenerationSettings& settings, std::int64_t now) const
 {
     X509& caCert = *parsed().cert;

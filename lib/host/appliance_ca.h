@@ -28,6 +28,8 @@ public:
 
     const std::string& certificatePem() const { return certificatePem_; }
     bool wasCreated() const { return created_; }
+    // Of its certificate; parsed on first use (not at start). Any thread.
+    const CertificateDetails& details() const;
 
     // A host certificate for settings, with a fresh key (slow: run off the
     // bus thread). Valid from an hour ago (clock skew) for validityDays,
@@ -48,6 +50,8 @@ private:
     bool created_;
     mutable std::once_flag parseOnce_;
     mutable Parsed parsed_;
+    mutable std::once_flag describeOnce_;
+    mutable CertificateDetails details_;
 };
 
 // DNS names first (hostname, its short name, additional names), no duplicates.

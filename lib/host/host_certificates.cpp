@@ -205,6 +205,14 @@ std::string HostCertificates::applianceCaPem() const
     return ca->certificatePem();
 }
 
+std::optional<CertificateDetails> HostCertificates::applianceCaDetails() const
+{
+    const auto ca = applianceCa();
+    if (!ca)
+        return std::nullopt;
+    return ca->details();
+}
+
 GenerationSettings HostCertificates::generationSettings(const GenerationRequest& request) const
 {
     return resolveGeneration(request, hostname_());

@@ -35,6 +35,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -112,6 +113,8 @@ public:
     bool matchesHostname(const CertificateDetails& details) const;
     // NotFound while the appliance CA could not be created.
     std::string applianceCaPem() const;
+    // Its details; nullopt while it could not be created.
+    std::optional<CertificateDetails> applianceCaDetails() const;
 
     // Checks, on the owner's thread, before authorization and queueing:
     // InvalidArgument, or the reasons an upload cannot serve TLS.

@@ -14,7 +14,7 @@ void family(std::string& out, const char* name, const char* type, const char* he
 // {kind="ca",service="",fingerprint="...",common_name="..."}
 void appendCertificateLabels(std::string& out, const WatchedCertificate& certificate)
 {
-    out.append("{kind=\"").append(certificate.kind == WatchedCertificate::Kind::Ca ? "ca" : "host");
+    out.append("{kind=\"").append(kindName(certificate));
     out.append("\",service=\"").append(escapeLabelValue(certificate.service));
     out.append("\",fingerprint=\"").append(certificate.fingerprint);
     out.append("\",common_name=\"").append(escapeLabelValue(certificate.commonName)).append("\"}");

@@ -1,6 +1,6 @@
 // certd's state in the Prometheus text exposition format (version 0.0.4),
 // for node_exporter's textfile collector: per certificate its validity and
-// whether it expired, the trust store's size, failed renewals, and when
+// whether it expired (the appliance CA too), the trust store's size, failed renewals, and when
 // the last expiry check ran.
 //
 // Invariants: every label value is escaped as the format requires

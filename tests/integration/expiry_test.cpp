@@ -240,6 +240,31 @@ TEST_F(ExpiryTest, AFailedRenewalIsSaidAnnouncedAndTriedAgain)
     EXPECT_TRUE(waitForText(metrics, "common_name=\"CA expiring in 20 days\"} 1\n", 10s));
 }
 
+// Generated host certificates cannot outlive the appliance CA (ten years):
+// it is announced like every other certificate, and the message says what to do.
+TEST_F(ExpiryTest, TheApplianceCaIsAnnouncedBeforeItExpiresNamingTheFix)
+{
+    const auto name = manager_->ApplianceCACommonName();
+    const auto daysLeft = (manager_->ApplianceCANotAfter() - now()) / day;
+    ASSERT_GT(daysLeft, 3600);
+    restartAt("+" + std::to_string(daysLeft - 20) + "d");
+    SignalRecorder signals(bus_);
+    const auto report = manager_->CheckExpiry();
+    const auto entry = std::find_if(report.begin(), report.end(),
+                                    [](const auto& e) { return std::get<0>(e) == sdbus::ObjectPath(managerPath); });
+    ASSERT_NE(entry, report.end()) << "the appliance CA is not in the report";
+    EXPECT_EQ(std::get<1>(*entry), "appliance-ca");
+    EXPECT_EQ(std::get<2>(*entry), name);
+    EXPECT_GE(std::get<4>(*entry), 19);
+    EXPECT_LE(std::get<4>(*entry), 20);
+    const auto announced = signals.waitFor(
+        [](const auto& s) { return s.member == "CertificateExpiring" && s.arguments.at(0) == managerPath; }, 10s);
+    ASSERT_TRUE(announced);
+    EXPECT_EQ(announced->arguments.at(1), name);
+    EXPECT_TRUE(waitForText(certd_->logFile(), "move private/appliance-ca.pem in the state directory aside", 10s));
+    EXPECT_THAT(summarize(manager_->ListExpiring(30)), ::testing::Contains(HasSubstr("appliance-ca " + name)));
+}
+
 TEST_F(ExpiryTest, ListExpiringIsReadOnlyAndOpenToEveryone)
 {
     SignalRecorder signals(bus_);

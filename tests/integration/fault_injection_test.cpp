@@ -106,6 +106,23 @@ protected:
 
     FaultShim shimFor(const std::vector<std::filesystem::path>& watch) const { return {watch, trace(), {}, "kill"}; }
 
+    // Restarts certd with the shim set to kill it at operation (counting
+    // those on watch), makes call (which must fail), and starts it again.
+    void killAt(const std::vector<std::filesystem::path>& watch, std::size_t operation,
+                const std::function<std::string()>& call)
+    {
+        auto shim = shimFor(watch);
+        shim.breakAt = static_cast<long>(operation);
+        restartWith(shim);
+        EXPECT_NE(call(), "");
+        ASSERT_TRUE(certd_->waitForExit(30s)) << "certd was not killed";
+        certd_.reset();
+        manager_.reset();
+        connection_.reset();
+        shim_.reset();
+        start();
+    }
+
     std::optional<FaultShim> shim_;
 };
 
@@ -155,16 +172,8 @@ protected:
             SCOPED_TRACE("killed before operation " + std::to_string(n) + " of " + std::to_string(operations));
             restartWith(std::nullopt);
             const auto before = expectWholeService("https");
-            auto shim = shimFor(hostPaths());
-            shim.breakAt = static_cast<long>(atStart + n);
-            restartWith(shim);
-            EXPECT_NE(change(upload), "");
-            ASSERT_TRUE(certd_->waitForExit(30s)) << "certd was not killed";
-            certd_.reset();
-            manager_.reset();
-            connection_.reset();
-            shim_.reset();
-            start();
+            killAt(hostPaths(), atStart + n, [&] { return change(upload); });
+            ASSERT_FALSE(HasFatalFailure());
             const auto after = expectWholeService("https");
             if (n <= commit)
                 EXPECT_EQ(after, before) << "the change is in force although killed before its commit";
@@ -290,19 +299,6 @@ protected:
         return counted;
     }
 
-    void killAt(std::size_t operation, const std::function<std::string()>& call)
-    {
-        auto shim = shimFor(requestPaths());
-        shim.breakAt = static_cast<long>(operation);
-        restartWith(shim);
-        EXPECT_NE(call(), "");
-        ASSERT_TRUE(certd_->waitForExit(30s)) << "certd was not killed";
-        certd_.reset();
-        manager_.reset();
-        connection_.reset();
-        shim_.reset();
-        start();
-    }
 };
 
 TEST_F(RequestFaultTest, CreateRequestKilledAtAnyOperationLeavesTheOldRequestOrTheNewOne)
@@ -317,7 +313,8 @@ TEST_F(RequestFaultTest, CreateRequestKilledAtAnyOperationLeavesTheOldRequestOrT
         const auto before = expectWholeRequest();
         ASSERT_NE(before, "");
         const auto certificate = expectWholeService("https");
-        killAt(counted.atStart + n, [this] { return createRequest(); });
+        killAt(requestPaths(), counted.atStart + n, [this] { return createRequest(); });
+        ASSERT_FALSE(HasFatalFailure());
         const auto after = expectWholeRequest();
         ASSERT_NE(after, "") << "the pending request was lost";
         if (n <= counted.commit)
@@ -345,7 +342,8 @@ TEST_F(RequestFaultTest, InstallCertificateKilledAtAnyOperationLeavesTheRequestO
         const auto issued = prepare();
         const auto request = expectWholeRequest();
         const auto before = expectWholeService("https");
-        killAt(counted.atStart + n, [&] { return install(issued); });
+        killAt(requestPaths(), counted.atStart + n, [&] { return install(issued); });
+        ASSERT_FALSE(HasFatalFailure());
         const auto after = expectWholeService("https");
         if (n <= counted.commit) {
             EXPECT_EQ(after, before) << "installed although killed before its commit";

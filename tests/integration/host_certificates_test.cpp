@@ -121,6 +121,9 @@ TEST_F(HostCertificatesTest, ApplianceCaIsAPathLengthZeroCaAndExportsAsPemAndDer
     EXPECT_GT(details.notAfter - details.notBefore, 3650 * day - 1);
     EXPECT_EQ(errorNameOf([&] { manager_->ExportApplianceCA("p12"); }), "org.certd.Certd1.Error.InvalidArgument");
     EXPECT_EQ(host("https")->IssuerCommonName(), details.commonName);
+    EXPECT_EQ(manager_->ApplianceCACommonName(), details.commonName);
+    EXPECT_EQ(manager_->ApplianceCAFingerprint(), details.fingerprint);
+    EXPECT_EQ(manager_->ApplianceCANotAfter(), details.notAfter);
 }
 
 TEST_F(HostCertificatesTest, GenerateReplacesTheCertificateAndAnnouncesExactlyWhatChanged)

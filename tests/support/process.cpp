@@ -171,8 +171,14 @@ bool waitForText(const std::filesystem::path& file, const std::string& text, std
     const int inotify = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
     // The directory, not the file: it reports writes to the file, and also
     // its creation and its replacement by a rename (an atomic writer's).
-    const int watch = ::inotify_add_watch(inotify, file.parent_path().c_str(),
-                                          IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO);
+    // While the directory itself is missing, its parent says when it comes.
+    const auto directory = file.parent_path();
+    const auto watchDirectory = [&] {
+        return ::inotify_add_watch(inotify, directory.c_str(), IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO);
+    };
+    int watch = watchDirectory();
+    if (watch < 0)
+        watch = ::inotify_add_watch(inotify, directory.parent_path().c_str(), IN_CREATE | IN_MOVED_TO);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     bool found = false;
     for (;;) {
@@ -189,6 +195,7 @@ bool waitForText(const std::filesystem::path& file, const std::string& text, std
         char events[4096];
         while (::read(inotify, events, sizeof events) > 0) {
         }
+        watchDirectory(); // once it exists (adding a watch twice is harmless)
     }
     ::close(inotify);
     return found;
