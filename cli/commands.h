@@ -49,6 +49,12 @@ struct RequestOptions {
     std::string outputFile; // empty: standard output
 };
 
+struct RotateOptions {
+    std::string commonName;
+    std::string keyType;
+    std::optional<std::uint32_t> days;
+};
+
 int showStatus(Session& session);
 
 int listCas(Session& session);
@@ -76,6 +82,7 @@ int cancelRequest(Session& session, const std::string& service);
 int installCertificate(Session& session, const std::string& service, const std::string& file);
 int exportHost(Session& session, const std::string& service, const ExportOptions& options);
 int exportApplianceCa(Session& session, const ExportOptions& options);
+int rotateApplianceCa(Session& session, const RotateOptions& options);
 
 int listExpiring(Session& session, std::uint32_t days);
 int checkExpiry(Session& session);

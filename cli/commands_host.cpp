@@ -166,6 +166,26 @@ int exportHost(Session& session, const std::string& service, const ExportOptions
     return exitSuccess;
 }
 
+int rotateApplianceCa(Session& session, const RotateOptions& options)
+{
+    std::map<std::string, sdbus::Variant> map;
+    if (!options.commonName.empty())
+        map["CommonName"] = options.commonName;
+    if (!options.keyType.empty())
+        map["KeyType"] = options.keyType;
+    if (options.days)
+        map["ValidityDays"] = *options.days;
+    auto call = session.bus.changeCall(bus::managerPath, bus::managerInterface, "RotateApplianceCA");
+    call << map;
+    callWithProgress(session, call, "Making a new appliance CA and issuing the host certificates again...");
+    auto& manager = session.bus.manager();
+    session.out << "The appliance CA is now \"" << manager.ApplianceCACommonName() << "\", valid until "
+                << humanDate(manager.ApplianceCANotAfter(), session.now) << ".\n";
+    session.out << "Fingerprint (SHA-256): " << manager.ApplianceCAFingerprint() << "\n";
+    std::cerr << "Have browsers and clients trust it (certctl export-appliance-ca) before the overlap ends.\n";
+    return exitSuccess;
+}
+
 int exportApplianceCa(Session& session, const ExportOptions& options)
 {
     writeExport(session, session.bus.manager().ExportApplianceCA(exportFormat(options)), options, "the appliance CA");

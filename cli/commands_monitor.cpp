@@ -40,6 +40,10 @@ std::vector<Field> fieldsOf(sdbus::Message& message)
         std::uint32_t count = 0;
         message >> count;
         fields.emplace_back("Count", count);
+    } else if (member == "ApplianceCAChanged") {
+        std::string fingerprint;
+        message >> fingerprint;
+        fields.emplace_back("Fingerprint", fingerprint);
     } else if (member == "RenewalFailed") {
         sdbus::ObjectPath path;
         std::string service;

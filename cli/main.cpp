@@ -32,6 +32,7 @@ struct Arguments {
     std::string passphraseFile;
     GenerateOptions generate;
     RequestOptions request;
+    RotateOptions rotate;
     std::uint32_t days = 0;
 };
 
@@ -133,6 +134,13 @@ void declare(CLI::App& app, Arguments& a, Command& command)
     auto* applianceCa = verb("export-appliance-ca", "Write the appliance CA's certificate, for browsers",
                              [&](Session& s) { return exportApplianceCa(s, a.exportOptions); });
     addExportOptions(*applianceCa, a.exportOptions);
+    auto* rotate = verb("rotate-appliance-ca",
+                        "Replace the appliance CA and issue the generated host certificates again under it",
+                        [&](Session& s) { return rotateApplianceCa(s, a.rotate); });
+    rotate->add_option("--common-name", a.rotate.commonName, "Common name of the new CA (default: as configured)");
+    rotate->add_option("--key-type", a.rotate.keyType, "Key type (default: [ApplianceCA] KeyType=)")
+        ->check(CLI::IsMember({"ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096"}));
+    rotate->add_option("--days", a.rotate.days, "Validity in days (365 to 7305, default 3652)");
 
     verb("list-expiring", "List certificates that expired or expire soon (changes nothing)",
          [&](Session& s) { return listExpiring(s, a.days); })

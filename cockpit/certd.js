@@ -336,6 +336,9 @@
         detail(main, _("Expires on"), dateElement(data.NotAfter), " ",
                el("span", { class: "relative" }, "(" + relativeExpiry(data.NotAfter) + ")"), " ", statusBadge(status));
         detail(main, _("Origin"), el("span", { class: "origin" }, ORIGINS[data.Origin] || data.Origin));
+        if (data.PendingRequest)
+            detail(main, _("Pending request"), el("span", { class: "pending-request" }, data.PendingRequestSubject),
+                   el("span", { class: "muted" }, " " + _("(waiting for the certificate your CA issues)")));
 
         detail(technical, _("Key"), data.KeyType);
         detail(technical, _("Signature algorithm"), data.SignatureAlgorithm);
@@ -1073,6 +1076,11 @@
         notify("danger", cockpit.format(_("certd could not renew the $0 certificate: $1. It keeps the current one " +
                                           "and tries again at the next check."),
                                         SERVICES[service] ? SERVICES[service].label : service, reason));
+        scheduleExpiryRefresh();
+    });
+    manager.addEventListener("ApplianceCAChanged", () => {
+        notify("warning", _("The appliance CA was replaced and the generated certificates were issued again. " +
+                         "Have browsers trust the new appliance CA."));
         scheduleExpiryRefresh();
     });
     manager.addEventListener("TrustStoreChanged", () => scheduleExpiryRefresh());

@@ -4,6 +4,8 @@
 #include "authorization.h"
 #include "bus_names.h"
 #include "base/clock.h"
+#include "bus_errors.h"
+#include "expiry/expiry.h"
 #include "base/degradation.h"
 #include "ca_objects.h"
 #include "event_loop.h"
@@ -140,7 +142,10 @@ public:
         hostObjects_.publish();
         manager_ = std::make_unique<ManagerObject>(
             connection, store_, cas_, hosts_, degradation_, [this] { return checkExpiry(); },
-            [this](unsigned days) { return toReport(checker_.expiring(unixNow(), days)); }, authorizer_);
+            [this](unsigned days) { return toReport(checker_.expiring(unixNow(), days)); }, authorizer_,
+            config.applianceCa, [this](ApplianceCaSettings settings, HostCertificates::RotationCompletion done) {
+                rotateApplianceCa(std::move(settings), std::move(done));
+            });
         managedObjects_ = std::make_unique<ManagedObjects>(connection, bus::managerPath,
                                                            [this](ManagedObjectsWriter& writer) {
                                                                hostObjects_.writeManaged(writer);
@@ -242,6 +247,34 @@ private:
     void forEachWatched(const ExpiryChecker::Sources::Visit& visit) const
     {
         visitWatched(*store_.snapshot(), watchedHosts(hosts_), visit);
+    }
+
+    // ---- Rotation of the appliance CA.
+
+    void rotateApplianceCa(ApplianceCaSettings settings, HostCertificates::RotationCompletion done)
+    {
+        spdlog::info("Rotating the appliance CA");
+        hosts_.rotateApplianceCa(std::move(settings), [this, done](const RotationOutcome& outcome) {
+            for (const auto& warning : outcome.warnings)
+                spdlog::warn("{}", warning);
+            if (!outcome.failure) {
+                const auto ca = hosts_.applianceCaDetails();
+                logCertificateEvent({messageIds::applianceCaRotated, 5,
+                                     "The appliance CA is now \"" + ca->commonName + "\" (" + ca->fingerprint +
+                                         "), valid until " + formatUtcTime(ca->notAfter) +
+                                         "; clients must trust it (ExportApplianceCA)",
+                                     bus::managerPath, ca->commonName, ca->fingerprint, ca->notAfter,
+                                     daysLeft(ca->notAfter, unixNow())});
+                for (const auto& service : outcome.reissued)
+                    hostObjects_.changed(service);
+                manager_->applianceCaChanged();
+                manager_->emitApplianceCAChanged(outcome.fingerprint);
+                publishMetrics();
+            } else {
+                spdlog::error("Could not rotate the appliance CA: {}", toBusError(outcome.failure).getMessage());
+            }
+            done(outcome);
+        });
     }
 
     // ---- Metrics: certd.prom, after every change and every check.

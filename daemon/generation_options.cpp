@@ -51,6 +51,29 @@ std::optional<std::string>* subjectField(RequestSubject& subject, const std::str
 
 } // namespace
 
+ApplianceCaSettings rotationSettingsFrom(const std::map<std::string, sdbus::Variant>& options,
+                                         ApplianceCaSettings configured)
+{
+    for (const auto& [name, value] : options) {
+        if (name == "CommonName") {
+            configured.commonName = valueOf<std::string>(name, value, "s");
+            if (configured.commonName.empty())
+                invalid("CommonName is empty; leave the option out for the default");
+        } else if (name == "KeyType") {
+            const auto text = valueOf<std::string>(name, value, "s");
+            const auto type = parseKeyType(text);
+            if (!type)
+                invalid("KeyType \"" + text + "\" is not one of " + keyTypeNames());
+            configured.keyType = *type;
+        } else if (name == "ValidityDays") {
+            configured.validityDays = valueOf<uint32_t>(name, value, "u");
+        } else {
+            invalid("Unknown option \"" + name + "\"; the options are CommonName, KeyType and ValidityDays");
+        }
+    }
+    return configured;
+}
+
 RequestOptions requestOptionsFrom(const std::map<std::string, sdbus::Variant>& options)
 {
     RequestOptions request;

@@ -15,6 +15,7 @@ inline constexpr const char* certificateExpiring = "5ff58168d63a42298ee7e3a5c255
 inline constexpr const char* certificateExpired = "a37aaf2f11784510964e7b948c7d44f0";
 inline constexpr const char* certificateRenewed = "d4d0594c385f4434a5cb03fc7686b856";
 inline constexpr const char* renewalFailed = "b53a97c9075e4193b7422cb8f2f7b633";
+inline constexpr const char* applianceCaRotated = "275717201e07453695198ca4c7eda464";
 inline constexpr const char* degraded = "9bb5adc068bb4564a9a920148ce3dec3";
 inline constexpr const char* recovered = "d7041ad8be0a46dc870bd4b4242a9ed3";
 } // namespace messageIds

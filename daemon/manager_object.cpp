@@ -7,6 +7,7 @@
 #include "bus_errors.h"
 #include "bus_names.h"
 #include "ca_objects.h"
+#include "generation_options.h"
 #include "certd_build_config.h"
 #include "certificate_properties.h"
 #include "host/host_certificates.h"
@@ -18,7 +19,8 @@ namespace certd {
 
 ManagerObject::ManagerObject(sdbus::IConnection& connection, TrustStore& store, CaObjects& cas,
                              const HostCertificates& hosts, const Degradation& degradation, ExpiryCheck checkExpiry,
-                             ExpiryList listExpiring, const Authorizer& authorizer)
+                             ExpiryList listExpiring, const Authorizer& authorizer, ApplianceCaSettings configuredCa,
+                             Rotation rotate)
     : AdaptorInterfaces(connection, bus::managerPath)
     , store_(store)
     , cas_(cas)
@@ -27,6 +29,8 @@ ManagerObject::ManagerObject(sdbus::IConnection& connection, TrustStore& store, 
     , checkExpiry_(std::move(checkExpiry))
     , listExpiring_(std::move(listExpiring))
     , authorizer_(authorizer)
+    , configuredCa_(std::move(configuredCa))
+    , rotate_(std::move(rotate))
 {
     registerAdaptor();
 }
@@ -140,6 +144,28 @@ std::vector<std::string> ManagerObject::Problems()
 void ManagerObject::degradationChanged()
 {
     emitPropertiesChangedSignal(bus::managerInterface, {"Degraded", "Problems"});
+}
+
+void ManagerObject::RotateApplianceCA(sdbus::Result<>&& result, std::map<std::string, sdbus::Variant> options)
+{
+    translateErrors([&] {
+        auto settings = rotationSettingsFrom(options, configuredCa_);
+        validateApplianceCaSettings(settings);
+        authorizeThen(authorizer_, currentCall(), Action::ManageHostCertificates, "rotate the appliance CA",
+                      std::move(result), [this, settings](sdbus::Result<>&& reply) {
+                          // The completion carries the ticket, never the reply (see PendingReplies).
+                          const auto ticket = rotations_.add(std::move(reply));
+                          rotate_(settings, [this, ticket](const RotationOutcome& outcome) {
+                              auto pending = rotations_.take(ticket);
+                              if (!pending)
+                                  return;
+                              if (outcome.failure)
+                                  pending->returnError(toBusError(outcome.failure));
+                              else
+                                  pending->returnResults();
+                          });
+                      });
+    });
 }
 
 void ManagerObject::applianceCaChanged()

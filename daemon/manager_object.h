@@ -3,7 +3,9 @@
 // leaves from here, on the bus thread (the Daemon decides when).
 #pragma once
 
+#include "host/host_certificates.h"
 #include "org.certd.Certd1.Manager-adaptor.h"
+#include "pending_replies.h"
 
 #include <functional>
 
@@ -23,10 +25,12 @@ public:
     // Runs the expiry check (announcing and renewing as it goes).
     using ExpiryCheck = std::function<ExpiryReport()>;
     using ExpiryList = std::function<ExpiryReport(unsigned days)>;
+    // Rotates the appliance CA (after authorization); done on the bus thread.
+    using Rotation = std::function<void(ApplianceCaSettings, HostCertificates::RotationCompletion done)>;
 
     ManagerObject(sdbus::IConnection& connection, TrustStore& store, CaObjects& cas, const HostCertificates& hosts,
                   const Degradation& degradation, ExpiryCheck checkExpiry, ExpiryList listExpiring,
-                  const Authorizer& authorizer);
+                  const Authorizer& authorizer, ApplianceCaSettings configuredCa, Rotation rotate);
     ~ManagerObject();
 
     // Degradation changed: emits PropertiesChanged for Degraded and Problems.
@@ -42,6 +46,7 @@ private:
     void GetPermissions(sdbus::Result<std::map<std::string, std::string>>&& result) override;
     ExpiryReport ListExpiring(const uint32_t& days) override;
     std::vector<uint8_t> ExportApplianceCA(const std::string& format) override;
+    void RotateApplianceCA(sdbus::Result<>&& result, std::map<std::string, sdbus::Variant> options) override;
 
     std::string TrustDirectory() override;
     std::string TrustBundle() override;
@@ -62,6 +67,9 @@ private:
     ExpiryCheck checkExpiry_;
     ExpiryList listExpiring_;
     const Authorizer& authorizer_;
+    ApplianceCaSettings configuredCa_;
+    Rotation rotate_;
+    PendingReplies<> rotations_;
 };
 
 } // namespace certd

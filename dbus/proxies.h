@@ -23,6 +23,7 @@ private:
     void onCertificateExpiring(const sdbus::ObjectPath&, const std::string&, const int64_t&, const uint32_t&) override {}
     void onCertificateExpired(const sdbus::ObjectPath&, const std::string&, const int64_t&) override {}
     void onRenewalFailed(const sdbus::ObjectPath&, const std::string&, const std::string&) override {}
+    void onApplianceCAChanged(const std::string&) override {}
     void onInterfacesAdded(const sdbus::ObjectPath&,
                            const std::map<std::string, std::map<std::string, sdbus::Variant>>&) override {}
     void onInterfacesRemoved(const sdbus::ObjectPath&, const std::vector<std::string>&) override {}

@@ -20,6 +20,8 @@ struct StateLayout {
     // Readable by root only: the appliance CA's key, the host certificate records.
     std::filesystem::path privateDirectory() const { return root / "private"; }
     std::filesystem::path applianceCa() const { return privateDirectory() / "appliance-ca.pem"; }
+    // The CAs rotations replaced (see host/retired_appliance_cas.h).
+    std::filesystem::path retiredApplianceCas() const { return privateDirectory() / "appliance-ca-retired.json"; }
     // One record per delivered version: <service>/<version>.json.
     std::filesystem::path hostRecords(const std::string& service) const { return privateDirectory() / service; }
     // certd 0.1 kept a single record, <service>.json; migrated at start.

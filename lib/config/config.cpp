@@ -115,6 +115,14 @@ const std::map<std::string, Section, std::less<>>& schema()
                    if (!type)
                        throw InvalidValue{"must be one of " + keyTypeNames()};
                    config.applianceCa.keyType = *type;
+               }},
+              {"OverlapDays",
+               [](Config& config, const std::string& value) {
+                   const bool digits = !value.empty() && value.size() <= 4 &&
+                                       std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+                   if (!digits || std::stoul(value) > 3650)
+                       throw InvalidValue{"must be a number of days from 0 (hand out the new CA alone) to 3650"};
+                   config.applianceCa.overlapDays = static_cast<unsigned>(std::stoul(value));
                }}}},
             {"Trust",
              {{"SystemTrust",

@@ -30,6 +30,25 @@ ApplianceCaSettings withDefaults(ApplianceCaSettings settings)
 
 } // namespace
 
+void validateApplianceCaSettings(const ApplianceCaSettings& settings)
+{
+    const auto& name = settings.commonName;
+    std::size_t characters = 0;
+    for (std::size_t i = 0; i < name.size(); ++characters) {
+        const auto length = validUtf8SequenceLength(name, i);
+        if (length == 0 || (length == 1 && static_cast<unsigned char>(name[i]) < 0x20))
+            throw Error(ErrorCode::InvalidArgument, "CommonName holds control characters or is not UTF-8");
+        i += length;
+    }
+    if (characters > 64)
+        throw Error(ErrorCode::InvalidArgument,
+                    "CommonName has " + std::to_string(characters) + " characters; X.509 allows at most 64");
+    if (settings.validityDays < minApplianceCaDays || settings.validityDays > maxApplianceCaDays)
+        throw Error(ErrorCode::InvalidArgument, "ValidityDays " + std::to_string(settings.validityDays) +
+                                                    " is out of range: " + std::to_string(minApplianceCaDays) +
+                                                    " to " + std::to_string(maxApplianceCaDays) + " days");
+}
+
 std::vector<std::string> subjectAlternativeNamesFor(const GenerationSettings& settings)
 {
     std::vector<std::string> names{toLower(settings.hostname)};
@@ -92,23 +111,34 @@ std::unique_ptr<ApplianceCa> ApplianceCa::loadOrCreate(const std::filesystem::pa
         std::string certificate = contents.substr(begin, end + endMarker.size() - begin);
         return std::unique_ptr<ApplianceCa>(new ApplianceCa(std::move(contents), std::move(certificate), false));
     }
+    auto ca = create(requested, now);
+    ca->save(file);
+    return ca;
+}
+
+std::unique_ptr<ApplianceCa> ApplianceCa::create(const ApplianceCaSettings& requested, std::int64_t now)
+{
     const ApplianceCaSettings settings = withDefaults(requested);
     EvpPkeyPtr key = generateKey(settings.keyType);
     X509Ptr cert = CertificateBuilder()
                        .subject({{"CN", settings.commonName}})
-                       .validity(now - hour, now + applianceCaValidityYears * 365 * day + 2 * day)
+                       .validity(now - hour, now + static_cast<std::int64_t>(settings.validityDays) * day)
                        .publicKey(*key)
                        .extension(NID_basic_constraints, "critical,CA:TRUE,pathlen:0")
                        .extension(NID_key_usage, "critical,keyCertSign,cRLSign")
                        .extension(NID_subject_key_identifier, "hash")
                        .sign(*key);
     std::string certificate = certificateToPem(*cert);
-    std::string contents = privateKeyToPem(*key) + certificate;
     // One file, so that key and certificate can only appear together.
-    writeFileAtomically(file, contents, FileOptions::durableFile(0600));
+    std::string contents = privateKeyToPem(*key) + certificate;
     auto ca = std::unique_ptr<ApplianceCa>(new ApplianceCa(std::move(contents), std::move(certificate), true));
     std::call_once(ca->parseOnce_, [&] { ca->parsed_ = {std::move(cert), std::move(key)}; });
     return ca;
+}
+
+void ApplianceCa::save(const std::filesystem::path& file) const
+{
+    writeFileAtomically(file, filePem_, FileOptions::durableFile(0600));
 }
 
 const ApplianceCa::Parsed& ApplianceCa::parsed() const

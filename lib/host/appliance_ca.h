@@ -12,12 +12,25 @@
 
 namespace certd {
 
+inline constexpr int applianceCaValidityYears = 10;
+inline constexpr unsigned minApplianceCaDays = 365;
+inline constexpr unsigned maxApplianceCaDays = 7305; // twenty years
+inline constexpr unsigned defaultApplianceCaDays = applianceCaValidityYears * 365 + 2;
+inline constexpr unsigned defaultOverlapDays = 90;
+
 struct ApplianceCaSettings {
     std::string commonName; // empty: "<hostname> Appliance CA"
     KeyType keyType = KeyType::EcP256;
+    unsigned validityDays = defaultApplianceCaDays;
+    // After a rotation, how long the old CA's certificate is still handed
+    // out beside the new one ([ApplianceCA] OverlapDays=).
+    unsigned overlapDays = defaultOverlapDays;
 };
 
-inline constexpr int applianceCaValidityYears = 10;
+// InvalidArgument naming the first setting that is wrong: a Common Name
+// longer than X.509's 64 characters, not UTF-8 or with control characters;
+// a validity outside 365 to 7305 days.
+void validateApplianceCaSettings(const ApplianceCaSettings& settings);
 
 class ApplianceCa {
 public:
@@ -25,6 +38,11 @@ public:
     // (key generation: can take seconds). Settings only apply to a new CA.
     static std::unique_ptr<ApplianceCa> loadOrCreate(const std::filesystem::path& file,
                                                      const ApplianceCaSettings& settings, std::int64_t now);
+    // A new CA in memory (key generation: can take seconds); save() makes
+    // it the one in file: one atomic, durable replacement, the commit of a
+    // rotation.
+    static std::unique_ptr<ApplianceCa> create(const ApplianceCaSettings& settings, std::int64_t now);
+    void save(const std::filesystem::path& file) const;
 
     const std::string& certificatePem() const { return certificatePem_; }
     bool wasCreated() const { return created_; }

@@ -50,17 +50,161 @@ std::shared_ptr<const ApplianceCa> HostCertificates::applianceCa() const
 void HostCertificates::prepareApplianceCa(HostHealth& health)
 {
     try {
-        auto ca = applianceCa();
-        if (!ca) {
-            ca = ApplianceCa::loadOrCreate(settings_.layout.applianceCa(), settings_.applianceCa, unixNow());
+        if (!applianceCa()) {
+            auto ca = ApplianceCa::loadOrCreate(settings_.layout.applianceCa(), settings_.applianceCa, unixNow());
+            auto retired = loadRetired(settings_.layout.retiredApplianceCas(), health.notes);
             std::lock_guard lock(applianceCaMutex_);
-            applianceCa_ = ca;
+            applianceCa_ = std::move(ca);
+            retired_ = std::move(retired);
         }
-        writeFileAtomically(settings_.layout.applianceCaCertificate(), ca->certificatePem(),
-                            FileOptions::durableFile(0644));
+        writePublicApplianceCa();
     } catch (const std::exception& failure) {
         health.problems[applianceCaSubject] = failure.what();
     }
+}
+
+void HostCertificates::writePublicApplianceCa() const
+{
+    writeFileAtomically(settings_.layout.applianceCaCertificate(), applianceCaPem(), FileOptions::durableFile(0644));
+}
+
+void HostCertificates::completeRotation(HostHealth& health)
+{
+    RetiredApplianceCas retired;
+    std::shared_ptr<const ApplianceCa> ca;
+    {
+        std::lock_guard lock(applianceCaMutex_);
+        retired = retired_;
+        ca = applianceCa_;
+    }
+    if (retired.reissued || !ca)
+        return;
+    if (!retired.cas.empty() && retired.cas.back().fingerprint == ca->details().fingerprint) {
+        // Stopped before the commit: the old CA is still in force, and its
+        // certificates are its own.
+        retired.cas.pop_back();
+        retired.reissued = true;
+        try {
+            saveRetired(settings_.layout.retiredApplianceCas(), retired);
+            std::lock_guard lock(applianceCaMutex_);
+            retired_ = retired;
+        } catch (const std::exception& failure) {
+            health.notes.push_back(std::string("Could not record the interrupted rotation: ") + failure.what());
+        }
+        return;
+    }
+    std::map<std::string, HostCertificatePtr> reissued;
+    const bool all = reissueGenerated(*ca, reissued, health.notes);
+    for (auto& [name, host] : reissued) {
+        services_.at(name).current = host;
+        health.notes.push_back("Issued the " + name + " certificate again under the new appliance CA, after an "
+                               "interrupted rotation");
+    }
+    if (!all)
+        return; // tried again at the next start
+    retired.reissued = true;
+    try {
+        saveRetired(settings_.layout.retiredApplianceCas(), retired);
+        std::lock_guard lock(applianceCaMutex_);
+        retired_ = retired;
+    } catch (const std::exception& failure) {
+        health.notes.push_back(std::string("Could not record the finished rotation: ") + failure.what());
+    }
+}
+
+bool HostCertificates::reissueGenerated(const ApplianceCa& ca, std::map<std::string, HostCertificatePtr>& reissued,
+                                        std::vector<std::string>& warnings)
+{
+    bool all = true;
+    for (const auto& [name, entry] : services_) {
+        try {
+            const auto loaded = entry.store.load().host;
+            if (!loaded || loaded->origin != HostOrigin::Generated || !loaded->generation)
+                continue;
+            auto host = ca.issue(*loaded->generation, unixNow());
+            for (auto& warning : entry.store.install(*host))
+                warnings.push_back(std::move(warning));
+            reissued[name] = std::move(host);
+        } catch (const std::exception& failure) {
+            all = false;
+            warnings.push_back("Could not issue the " + name + " certificate under the new appliance CA (" +
+                               failure.what() + "); certd tries again at its next start");
+        }
+    }
+    return all;
+}
+
+std::shared_ptr<const ApplianceCa> HostCertificates::commitRotation(const ApplianceCaSettings& settings,
+                                                                    RotationOutcome& outcome)
+{
+    const auto old = applianceCa();
+    if (!old)
+        throw Error(ErrorCode::Internal, "The appliance CA could not be created yet, so there is none to rotate");
+    const std::int64_t now = unixNow();
+    std::shared_ptr<const ApplianceCa> fresh = ApplianceCa::create(settings, now);
+    RetiredApplianceCas retired;
+    {
+        std::lock_guard lock(applianceCaMutex_);
+        retired = retired_;
+    }
+    // Overlaps that ended are forgotten; the old CA joins, and the host
+    // certificates are not yet the new CA's.
+    std::erase_if(retired.cas, [&](const RetiredApplianceCa& ca) {
+        return ca.retired + static_cast<std::int64_t>(settings_.applianceCa.overlapDays) * 86400 <= now;
+    });
+    retired.cas.push_back({old->certificatePem(), old->details().fingerprint, now});
+    retired.reissued = false;
+    saveRetired(settings_.layout.retiredApplianceCas(), retired);
+    fresh->save(settings_.layout.applianceCa()); // the commit
+    {
+        std::lock_guard lock(applianceCaMutex_);
+        applianceCa_ = fresh;
+        retired_ = retired;
+    }
+    outcome.fingerprint = fresh->details().fingerprint;
+    try {
+        writePublicApplianceCa();
+    } catch (const std::exception& failure) {
+        outcome.warnings.push_back(std::string("The new appliance CA is in force, but its public copy: ") +
+                                   failure.what());
+    }
+    return fresh;
+}
+
+void HostCertificates::rotateApplianceCa(ApplianceCaSettings settings, RotationCompletion done)
+{
+    validateApplianceCaSettings(settings);
+    worker_.post([this, settings, done = std::move(done)] {
+        RotationOutcome outcome;
+        std::map<std::string, HostCertificatePtr> reissued;
+        try {
+            const auto ca = commitRotation(settings, outcome);
+            if (reissueGenerated(*ca, reissued, outcome.warnings)) {
+                std::lock_guard lock(applianceCaMutex_);
+                retired_.reissued = true;
+            }
+            RetiredApplianceCas record;
+            {
+                std::lock_guard lock(applianceCaMutex_);
+                record = retired_;
+            }
+            if (record.reissued)
+                saveRetired(settings_.layout.retiredApplianceCas(), record);
+        } catch (...) {
+            if (outcome.fingerprint.empty())
+                outcome.failure = std::current_exception();
+            else // committed: a failure after that is for the next start to finish
+                outcome.warnings.push_back("The rotation is committed; certd finishes it at its next start");
+        }
+        post_([this, outcome = std::move(outcome), reissued = std::move(reissued), done]() mutable {
+            for (const auto& [name, host] : reissued) {
+                services_.at(name).current = host;
+                troubled_.erase(name);
+                outcome.reissued.push_back(name);
+            }
+            done(outcome);
+        });
+    });
 }
 
 HostCertificatePtr HostCertificates::issue(const GenerationSettings& settings) const
@@ -139,6 +283,7 @@ HostHealth HostCertificates::start()
         entry.current = loadOrGenerate(entry, health);
         loadPendingRequest(name, health);
     }
+    completeRotation(health);
     for (const auto& [subject, problem] : health.problems)
         troubled_.insert(subject);
     return health;
@@ -199,10 +344,19 @@ bool HostCertificates::matchesHostname(const CertificateDetails& details) const
 
 std::string HostCertificates::applianceCaPem() const
 {
-    const auto ca = applianceCa();
+    std::shared_ptr<const ApplianceCa> ca;
+    RetiredApplianceCas retired;
+    {
+        std::lock_guard lock(applianceCaMutex_);
+        ca = applianceCa_;
+        retired = retired_;
+    }
     if (!ca)
         throw Error(ErrorCode::NotFound, "The appliance CA could not be created yet; certd keeps trying");
-    return ca->certificatePem();
+    if (retired.cas.empty()) // the CA's details would wake OpenSSL at every start
+        return ca->certificatePem();
+    return applianceCaBundle(ca->certificatePem(), ca->details().fingerprint, retired, unixNow(),
+                             settings_.applianceCa.overlapDays);
 }
 
 std::optional<CertificateDetails> HostCertificates::applianceCaDetails() const

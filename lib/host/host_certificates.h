@@ -28,6 +28,7 @@
 #include "host/appliance_ca.h"
 #include "host/host_certificate_store.h"
 #include "host/pending_request_store.h"
+#include "host/retired_appliance_cas.h"
 #include "host/upload.h"
 
 #include <exception>
@@ -71,11 +72,20 @@ struct RequestChange {
     std::exception_ptr failure; // why, when it failed (the pending request did not change)
 };
 
+// A rotation of the appliance CA, as its owner learns it.
+struct RotationOutcome {
+    std::string fingerprint;            // the new CA's; empty when the rotation failed
+    std::exception_ptr failure;         // why it failed (the old CA is still in force)
+    std::vector<std::string> reissued;  // services whose certificate the new CA issued
+    std::vector<std::string> warnings;  // committed, but something after the commit did not work
+};
+
 class HostCertificates {
 public:
     using Post = std::function<void(std::function<void()>)>;
     using Completion = std::function<void(const HostChange&)>;
     using RequestCompletion = std::function<void(const RequestChange&)>;
+    using RotationCompletion = std::function<void(const RotationOutcome&)>;
     using Hostname = std::function<std::string()>;
 
     struct Settings {
@@ -111,7 +121,8 @@ public:
     bool matchesHostname(const std::string& service) const;
     // Whether a certificate with details would match the system's host name.
     bool matchesHostname(const CertificateDetails& details) const;
-    // NotFound while the appliance CA could not be created.
+    // NotFound while the appliance CA could not be created. The current CA's
+    // certificate first, then those a rotation replaced within OverlapDays.
     std::string applianceCaPem() const;
     // Its details; nullopt while it could not be created.
     std::optional<CertificateDetails> applianceCaDetails() const;
@@ -144,6 +155,13 @@ public:
     // worker against the request pending then; the request is then gone.
     void installCertificate(const std::string& service, Bytes certificateAndChain, Completion done);
 
+    // A new appliance CA (settings as given, defaults as at creation) and,
+    // under it, a new certificate for each service whose certificate was
+    // generated; the old CA is handed out beside it for OverlapDays. On
+    // the worker; done runs on the owner's thread. InvalidArgument (thrown
+    // here) for settings that are wrong.
+    void rotateApplianceCa(ApplianceCaSettings settings, RotationCompletion done);
+
     enum class Renewal { Started, InProgress, NotPossible };
     // Regenerates a generated certificate with the settings it was made with.
     // NotPossible for an uploaded one (and while the service has none).
@@ -165,6 +183,16 @@ private:
     std::shared_ptr<const ApplianceCa> applianceCa() const;
     // The appliance CA, created when missing, and its public copy.
     void prepareApplianceCa(HostHealth& health);
+    // After an interrupted rotation: the generated certificates, issued again
+    // under the current CA. On any thread, for start() (then on the worker).
+    void completeRotation(HostHealth& health);
+    // On the worker: the new CA in force (the commit), and its public copy.
+    std::shared_ptr<const ApplianceCa> commitRotation(const ApplianceCaSettings& settings, RotationOutcome& outcome);
+    // On the worker: each generated certificate issued again under ca;
+    // false when one could not be (warnings say why).
+    bool reissueGenerated(const ApplianceCa& ca, std::map<std::string, HostCertificatePtr>& reissued,
+                          std::vector<std::string>& warnings);
+    void writePublicApplianceCa() const;
     // The service's certificate as stored (delivered again where needed),
     // or a new one when it has none. On any thread, for start() and retry().
     HostCertificatePtr loadOrGenerate(const Service& service, HostHealth& health);
@@ -192,6 +220,7 @@ private:
     // Replaced by retry() on the worker, read on the owner's thread.
     mutable std::mutex applianceCaMutex_;
     std::shared_ptr<const ApplianceCa> applianceCa_;
+    RetiredApplianceCas retired_; // with applianceCa_, under applianceCaMutex_
     std::map<std::string, Service> services_;
     mutable std::mutex pendingMutex_; // set on the worker, read on the owner's thread
     std::map<std::string, PendingRequestPtr> pending_;

@@ -588,6 +588,15 @@ class Test:
         b.wait(lambda: not b.find_all(b.ca_row(fp)), "a CA deleted with busctl did not disappear")
         b.wait_text("#ca-count", "(1)")
 
+    def test_pending_request_shown(self):
+        b = self.browser
+        host = ROOT + "/host/https"
+        self.stack.busctl("call", "org.certd.Certd1", host, "org.certd.Certd1.HostCertificate", "CreateRequest",
+                          "a{sv}", "1", "Organization", "s", "Example AG")
+        b.wait(lambda: "O=Example AG" in b.text("#host"), "the pending request is not shown")
+        self.stack.busctl("call", "org.certd.Certd1", host, "org.certd.Certd1.HostCertificate", "CancelRequest")
+        b.wait(lambda: "Pending request" not in b.text("#host"), "a cancelled request is still shown")
+
     def test_expiring_certificate_listed(self):
         b = self.browser
         b.click("#ca-new")

@@ -1,6 +1,7 @@
 // Every file certd reads back from its state directory, as bytes a damaged
 // disk might hold: the details cache (CBOR), the announcement log and the
-// host certificate records and pending certificate requests (JSON). The first byte picks the loader.
+// host certificate records, pending certificate requests and retired
+// appliance CAs (JSON). The first byte picks the loader.
 //
 // With CERTD_FUZZ_WRITE_SEEDS=<directory>, writes valid files of each kind
 // there (made by the writers themselves) and exits: the seed corpus.
@@ -9,6 +10,7 @@
 #include "expiry/expiry.h"
 #include "host/host_certificate_store.h"
 #include "host/pending_request_store.h"
+#include "host/retired_appliance_cas.h"
 #include "trust/details_cache.h"
 
 #include <cstddef>
@@ -51,6 +53,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***)
         writeSeed(directory, "announcements", 'a', R"({"version": 1, "announced": {"ab": 30, "cd": -1}})");
         writeSeed(directory, "record", 'r', recordSeed);
         writeSeed(directory, "request", 'p', requestSeed);
+        writeSeed(directory, "retired", 'R',
+                  certd::retiredRecord({{{"-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n", "ab", 5}},
+                                        false}));
         writeSeed(directory, "json", 'j', R"([[1, 2.5, "x", true, null, {"a": [-3]}]])");
         std::exit(0);
     }
@@ -75,6 +80,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             break;
         case 'p':
             certd::parsePendingRequestRecord(body);
+            break;
+        case 'R':
+            certd::parseRetiredRecord(body);
             break;
         case 'j':
             certd::json::parseText(body);

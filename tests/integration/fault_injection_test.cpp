@@ -356,6 +356,65 @@ TEST_F(RequestFaultTest, InstallCertificateKilledAtAnyOperationLeavesTheRequestO
     }
 }
 
+// ---------------------------------------------------------------- appliance CA rotation
+
+class RotationFaultTest : public RequestFaultTest {
+protected:
+    std::vector<std::filesystem::path> rotationPaths() const
+    {
+        return {state() / "private", state() / "https", state() / "postgresql"};
+    }
+
+    std::string rotate()
+    {
+        return callDying(managerPath, bus::managerInterface, "RotateApplianceCA",
+                         [](sdbus::MethodCall& call) { call << std::map<std::string, sdbus::Variant>{}; });
+    }
+
+    // The appliance CA in force, as D-Bus exports it.
+    X509Ptr currentCa()
+    {
+        const auto der = manager_->ExportApplianceCA("der");
+        return certificateFromDer(Bytes(der.begin(), der.end()));
+    }
+};
+
+TEST_F(RotationFaultTest, ARotationKilledAtAnyOperationLeavesTheOldCaOrTheNewOneInForce)
+{
+    restartWith(shimFor(rotationPaths()));
+    const auto atStart = readTrace(trace()).size();
+    ASSERT_EQ(rotate(), "");
+    const auto clean = readTrace(trace());
+    EXPECT_THAT(durabilityViolations(clean), IsEmpty());
+    const auto operations = clean.size() - atStart;
+    std::size_t commit = 0;
+    for (std::size_t i = atStart; i < clean.size(); ++i)
+        if (clean[i].op == "rename" && clean[i].target.ends_with("/private/appliance-ca.pem"))
+            commit = i - atStart + 1;
+    ASSERT_GT(commit, 0u);
+    ASSERT_GT(operations, commit + 20) << "the re-issue after the commit was not traced";
+
+    for (std::size_t n = 1; n <= operations; ++n) {
+        SCOPED_TRACE("killed before operation " + std::to_string(n) + " of " + std::to_string(operations));
+        restartWith(std::nullopt);
+        const auto oldCa = sha256Fingerprint(*currentCa());
+        const auto before = expectWholeService("https");
+        killAt(rotationPaths(), atStart + n, [this] { return rotate(); });
+        ASSERT_FALSE(HasFatalFailure());
+        const auto ca = currentCa();
+        const auto after = expectWholeService("https");
+        const auto served = readFirstCertificate(bytesOf(readTextFile(state() / "https" / "cert.pem")));
+        if (n <= commit) {
+            EXPECT_EQ(sha256Fingerprint(*ca), oldCa) << "the new CA is in force although killed before its commit";
+            EXPECT_EQ(after, before) << "a rotation that did not commit changed the certificate";
+        } else {
+            EXPECT_NE(sha256Fingerprint(*ca), oldCa) << "the committed CA was lost";
+            EXPECT_EQ(X509_verify(served.certificate.get(), X509_get0_pubkey(ca.get())), 1)
+                << "the https certificate is not the new CA's after the restart";
+        }
+    }
+}
+
 // ---------------------------------------------------------------- the CA store
 
 class StoreFaultTest : public FaultInjectionTest {

@@ -448,6 +448,104 @@ TEST_F(HostCertificatesTest, ARestartRepublishesFromDiskAndDeliversAgain)
     EXPECT_EQ(readTextFile(keyFile), key);
 }
 
+// ---------------------------------------------------------------- appliance CA rotation
+
+X509Ptr certificateOf(const std::vector<uint8_t>& der)
+{
+    return certificateFromDer(Bytes(der.begin(), der.end()));
+}
+
+bool signedBy(const std::string& certificatePem, X509& ca)
+{
+    const auto cert = readFirstCertificate(bytesOf(certificatePem));
+    return X509_verify(cert.certificate.get(), X509_get0_pubkey(&ca)) == 1;
+}
+
+TEST_F(HostCertificatesTest, RotatingTheApplianceCaReissuesGeneratedCertificatesAndHandsOutBothForTheOverlap)
+{
+    OwnPki pki;
+    const auto uploaded = makeCertificate(pki.leafSpec("db.example.com"));
+    upload("postgresql", uploaded.pem() + pki.intermediate.pem(), uploaded.keyPem());
+    const auto oldPem = manager_->ExportApplianceCA("pem");
+    const auto oldCa = certificateOf(manager_->ExportApplianceCA("der"));
+    const auto oldFingerprint = manager_->ApplianceCAFingerprint();
+    auto https = host("https");
+    const auto before = https->Fingerprint();
+    const auto names = https->SubjectAlternativeNames();
+    SignalRecorder signals(bus_);
+
+    manager_->RotateApplianceCA({{"CommonName", sdbus::Variant(std::string("Rotated Appliance CA"))},
+                                 {"KeyType", sdbus::Variant(std::string("ec-p384"))}});
+    const auto newFingerprint = manager_->ApplianceCAFingerprint();
+    EXPECT_NE(newFingerprint, oldFingerprint);
+    EXPECT_EQ(manager_->ApplianceCACommonName(), "Rotated Appliance CA");
+    const auto newCa = certificateOf(manager_->ExportApplianceCA("der"));
+    EXPECT_EQ(sha256Fingerprint(*newCa), newFingerprint);
+    EXPECT_EQ(describeCertificate(*newCa).keyType, "EC P-384");
+
+    EXPECT_NE(https->Fingerprint(), before);
+    EXPECT_EQ(https->Origin(), "generated");
+    EXPECT_EQ(https->IssuerCommonName(), "Rotated Appliance CA");
+    EXPECT_EQ(https->SubjectAlternativeNames(), names) << "re-issued for other names";
+    EXPECT_TRUE(signedBy(readTextFile(https->CertificatePath()), *newCa));
+    EXPECT_EQ(host("postgresql")->Fingerprint(), uploaded.fingerprint()) << "an uploaded certificate was replaced";
+
+    // Both, the new one first, for the overlap.
+    const auto pem = manager_->ExportApplianceCA("pem");
+    const std::string both(pem.begin(), pem.end());
+    EXPECT_TRUE(both.ends_with(std::string(oldPem.begin(), oldPem.end())));
+    EXPECT_EQ(sha256Fingerprint(*readFirstCertificate(pem).certificate), newFingerprint);
+    EXPECT_EQ(readTextFile(state() / "appliance-ca.pem"), both);
+
+    const auto changed = signals.waitFor("ApplianceCAChanged");
+    ASSERT_TRUE(changed);
+    EXPECT_EQ(changed->arguments.at(0), newFingerprint);
+    EXPECT_TRUE(signals.waitFor([](const auto& s) {
+        return s.member == "HostCertificateChanged" && s.arguments.at(0) == "https";
+    }));
+    EXPECT_TRUE(signals.waitFor([](const auto& s) {
+        return s.member == "PropertiesChanged" && s.path == managerPath &&
+               std::find(s.arguments.begin(), s.arguments.end(), "ApplianceCAFingerprint") != s.arguments.end();
+    }));
+
+    https.reset();
+    restart();
+    EXPECT_EQ(manager_->ApplianceCAFingerprint(), newFingerprint);
+    EXPECT_EQ(manager_->ExportApplianceCA("pem"), pem);
+    EXPECT_TRUE(signedBy(readTextFile(host("https")->CertificatePath()), *newCa));
+    (void)oldCa;
+}
+
+TEST_F(HostCertificatesTest, RotationOptionsAreCheckedBeforeAnythingChanges)
+{
+    const auto before = manager_->ApplianceCAFingerprint();
+    const std::string invalid = "org.certd.Certd1.Error.InvalidArgument";
+    EXPECT_EQ(errorNameOf([&] { manager_->RotateApplianceCA({{"ValidityDays", sdbus::Variant(uint32_t{30})}}); }),
+              invalid);
+    EXPECT_EQ(errorNameOf([&] { manager_->RotateApplianceCA({{"KeyType", sdbus::Variant(std::string("dsa"))}}); }),
+              invalid);
+    EXPECT_EQ(errorNameOf([&] {
+                  manager_->RotateApplianceCA({{"CommonName", sdbus::Variant(std::string(65, 'x'))}});
+              }),
+              invalid);
+    EXPECT_EQ(errorNameOf([&] { manager_->RotateApplianceCA({{"Hostname", sdbus::Variant(std::string("x"))}}); }),
+              invalid);
+    EXPECT_EQ(manager_->ApplianceCAFingerprint(), before);
+}
+
+class NoOverlapTest : public HostCertificatesTest {
+protected:
+    NoOverlapTest() { config_ = "[ApplianceCA]\nOverlapDays=0\n"; }
+};
+
+TEST_F(NoOverlapTest, WithoutOverlapOnlyTheNewCaIsHandedOut)
+{
+    manager_->RotateApplianceCA({});
+    const auto pem = manager_->ExportApplianceCA("pem");
+    const std::string text(pem.begin(), pem.end());
+    EXPECT_EQ(text.find("-----BEGIN CERTIFICATE-----", 1), std::string::npos) << text;
+}
+
 // ---------------------------------------------------------------- pre-flight checks
 
 TEST_F(HostCertificatesTest, InspectUploadSaysWhatWouldBeInstalledAndWarnsChangingNothing)

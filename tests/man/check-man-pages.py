@@ -27,7 +27,7 @@ CERTCTL_COMMANDS = [
     "status", "list-cas", "show-ca", "inspect-ca", "import-ca", "export-ca",
     "delete-ca", "reload", "show-host", "generate", "upload", "inspect-upload", "upload-pkcs12", "create-request",
     "export-request", "cancel-request", "install-certificate", "export-host",
-    "export-appliance-ca", "list-expiring", "check-expiry", "monitor",
+    "export-appliance-ca", "rotate-appliance-ca", "list-expiring", "check-expiry", "monitor",
 ]
 # certctl's exit status for certd's error number N (lib/base/error.h order).
 CERTCTL_FIRST_ERROR_STATUS = 10

@@ -76,6 +76,10 @@ std::vector<std::string> renderArguments(sdbus::Message& message)
         int64_t notAfter = 0;
         message >> path >> name >> notAfter;
         arguments = {path, name, std::to_string(notAfter)};
+    } else if (member == "ApplianceCAChanged") {
+        std::string fingerprint;
+        message >> fingerprint;
+        arguments = {fingerprint};
     } else if (member == "RenewalFailed") {
         sdbus::ObjectPath path;
         std::string service;

@@ -355,6 +355,16 @@ TEST(ConfigServices, LoadsAFileWithAllSections)
     }
 }
 
+TEST(Config, OverlapDaysAreANumberOfDaysUpToTenYears)
+{
+    EXPECT_EQ(parseConfig("", "x.conf").applianceCa.overlapDays, 90u);
+    EXPECT_EQ(parseConfig("[ApplianceCA]\nOverlapDays=0\n", "x.conf").applianceCa.overlapDays, 0u);
+    EXPECT_EQ(parseConfig("[ApplianceCA]\nOverlapDays=3650\n", "x.conf").applianceCa.overlapDays, 3650u);
+    for (const char* value : {"3651", "-1", "90d", "", "99999"})
+        EXPECT_THAT(errorOf(std::string("[ApplianceCA]\nOverlapDays=") + value + "\n"), HasSubstr("0 (hand out"))
+            << value;
+}
+
 TEST(Config, MetricsAreOffUnlessATextfileDirectoryIsGiven)
 {
     EXPECT_TRUE(parseConfig("", "x.conf").metrics.textfileDirectory.empty());
