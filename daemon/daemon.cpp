@@ -357,10 +357,9 @@ private:
         // Generated host certificates cannot outlive the appliance CA: say what to do.
         const std::string fix = c.kind != WatchedCertificate::Kind::ApplianceCa
                                     ? ""
-                                    : "; generated host certificates cannot outlive it: move "
-                                      "private/appliance-ca.pem in the state directory aside and restart certd to "
-                                      "create a new one, generate the host certificates again, and have clients "
-                                      "trust the new appliance CA";
+                                    : "; generated host certificates cannot outlive it: rotate it "
+                                      "(certctl rotate-appliance-ca), which issues them again under a new CA, "
+                                      "and have clients trust the new appliance CA";
         if (a.expired) {
             logCertificateEvent({messageIds::certificateExpired, 3, what + " expired on " + formatUtcTime(c.notAfter) + fix,
                                  object, c.commonName, c.fingerprint, c.notAfter, a.daysLeft});

@@ -162,8 +162,8 @@ HostCertificatePtr ApplianceCa::issue(const GenerationSettings& settings, std::i
     const std::int64_t caNotAfter = toUnixTime(*X509_get0_notAfter(&caCert));
     if (now + day > caNotAfter)
         throw Error(ErrorCode::Internal, "The appliance CA expires on " + formatUtcTime(caNotAfter) +
-                                             " and can no longer issue certificates; move " +
-                                             "private/appliance-ca.pem aside and restart certd to create a new one");
+                                             " and can no longer issue certificates; rotate it " +
+                                             "(certctl rotate-appliance-ca) for a new one");
     EvpPkeyPtr key = generateKey(settings.keyType);
     const std::int64_t notBefore = now - hour;
     const std::int64_t notAfter = std::min<std::int64_t>(notBefore + settings.validityDays * day, caNotAfter);

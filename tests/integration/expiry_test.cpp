@@ -261,7 +261,7 @@ TEST_F(ExpiryTest, TheApplianceCaIsAnnouncedBeforeItExpiresNamingTheFix)
         [](const auto& s) { return s.member == "CertificateExpiring" && s.arguments.at(0) == managerPath; }, 10s);
     ASSERT_TRUE(announced);
     EXPECT_EQ(announced->arguments.at(1), name);
-    EXPECT_TRUE(waitForText(certd_->logFile(), "move private/appliance-ca.pem in the state directory aside", 10s));
+    EXPECT_TRUE(waitForText(certd_->logFile(), "rotate it (certctl rotate-appliance-ca)", 10s));
     EXPECT_THAT(summarize(manager_->ListExpiring(30)), ::testing::Contains(HasSubstr("appliance-ca " + name)));
 }
 
