@@ -84,14 +84,7 @@ void HostCertificates::completeRotation(HostHealth& health)
         // certificates are its own.
         retired.cas.pop_back();
         retired.reissued = true;
-        try {
-            saveRetired(settings_.layout.retiredApplianceCas(), retired);
-            std::lock_guard lock(applianceCaMutex_);
-            retired_ = retired;
-        } catch (const std::exception& failure) {
-            health.notes.push_back(std::string("Could not record the interrupted rotation: ") + failure.what());
-        }
-        return;
+        return recordRetired(retired, health);
     }
     std::map<std::string, HostCertificatePtr> reissued;
     const bool all = reissueGenerated(*ca, reissued, health.notes);
@@ -103,12 +96,18 @@ void HostCertificates::completeRotation(HostHealth& health)
     if (!all)
         return; // tried again at the next start
     retired.reissued = true;
+    recordRetired(retired, health);
+}
+
+void HostCertificates::recordRetired(const RetiredApplianceCas& retired, HostHealth& health)
+{
     try {
         saveRetired(settings_.layout.retiredApplianceCas(), retired);
         std::lock_guard lock(applianceCaMutex_);
         retired_ = retired;
     } catch (const std::exception& failure) {
-        health.notes.push_back(std::string("Could not record the finished rotation: ") + failure.what());
+        // The record still says "not re-issued": the next start does it again.
+        health.notes.push_back(std::string("Could not record how the rotation ended: ") + failure.what());
     }
 }
 

@@ -186,6 +186,8 @@ private:
     // After an interrupted rotation: the generated certificates, issued again
     // under the current CA. On any thread, for start() (then on the worker).
     void completeRotation(HostHealth& health);
+    // Saves retired as the record and the state; a failure is a note.
+    void recordRetired(const RetiredApplianceCas& retired, HostHealth& health);
     // On the worker: the new CA in force (the commit), and its public copy.
     std::shared_ptr<const ApplianceCa> commitRotation(const ApplianceCaSettings& settings, RotationOutcome& outcome);
     // On the worker: each generated certificate issued again under ca;
