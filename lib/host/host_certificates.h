@@ -9,6 +9,9 @@
 // again when asked. A service may have a pending certificate request (its
 // key born here, see host/pending_request.h); installing the CA's
 // certificate for it ends it, and so does a restart that finds it installed.
+// A rotation replaces the appliance CA and issues the generated certificates
+// again; a start finishes one that was interrupted after its commit (see
+// host/retired_appliance_cas.h).
 //
 // Threads: every method is called on one thread, the owner's (certd's bus
 // loop). Slow work (key generation, writing) runs on a worker, one change at
