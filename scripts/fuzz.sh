@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds the libFuzzer targets of tests/fuzz with clang, AddressSanitizer and
-# UndefinedBehaviorSanitizer in ./build-fuzz, makes a seed corpus (Debian's CA
+# UndefinedBehaviorSanitizer in ./build-fuzz (or $CERTD_FUZZ_BUILD: CI uses
+# its sanitized build, which is configured with -Dfuzzing=true), makes a seed corpus (Debian's CA
 # certificates in PEM and DER, keys in every encoding, configurations, the
 # state files certd writes), and runs every target for FUZZ_SECONDS (default
 # 30), two at a time. A crash fails it and leaves the input under
@@ -9,12 +10,12 @@
 set -eu
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-30}
-build=build-fuzz
+build=${CERTD_FUZZ_BUILD:-build-fuzz}
 if [ ! -f $build/build.ninja ]; then
     CC=clang CXX=clang++ meson setup $build -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false \
         -Dbuildtype=debugoptimized >/dev/null
 fi
-ninja -C $build >/dev/null
+ninja -C $build fuzzers >/dev/null
 
 corpus=$build/corpus
 rm -rf "$corpus"

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Prints "N passed, N failed" over every test case of a CI run, last.
 
-Arguments are meson log directories (the gtest cases from meson's JUnit
+Arguments are meson log directories or log bases (meson-logs/testlog, or
+meson-logs/NAME for `meson test --logbase NAME`: the gtest cases from its JUnit
 log, plus one case per non-gtest test; a test program that crashed before
 reporting its cases counts as one failure) and files of result lines
 ("PASS name" / "FAIL name", from the fuzzing and packaging checks). With
@@ -12,10 +13,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 
-def meson_counts(logs):
+def meson_counts(base):
     passed = failed = 0
     failing_suites = set()
-    for suite in ET.parse(logs / "testlog.junit.xml").getroot().iter("testsuite"):
+    for suite in ET.parse(f"{base}.junit.xml").getroot().iter("testsuite"):
         for case in suite.iter("testcase"):
             if case.find("skipped") is not None:
                 continue
@@ -25,7 +26,7 @@ def meson_counts(logs):
             else:
                 passed += 1
     project_failures = ("FAIL", "TIMEOUT", "ERROR", "UNEXPECTEDPASS")
-    for line in (logs / "testlog.json").read_text().splitlines():
+    for line in Path(f"{base}.json").read_text().splitlines():
         test = json.loads(line)
         if test.get("result") in project_failures:
             name = test["name"]
@@ -43,7 +44,12 @@ sources = [Path(a) for a in sys.argv[1:]] or [Path("build/meson-logs")]
 total_passed = total_failed = 0
 for source in sources:
     try:
-        passed, failed = meson_counts(source) if source.is_dir() else result_counts(source)
+        if source.is_dir():
+            passed, failed = meson_counts(source / "testlog")
+        elif source.with_name(source.name + ".json").exists():
+            passed, failed = meson_counts(source)
+        else:
+            passed, failed = result_counts(source)
     except (OSError, ET.ParseError) as error:
         passed, failed = 0, 1
         print(f"{source}: no results ({error})")

@@ -2,9 +2,11 @@
 # Installs dependencies, builds and runs every test, ending with the line
 # "N passed, N failed" (individual test cases) over all of:
 #   - the unit and integration suite on the normal build (build/),
-#   - the same suite under AddressSanitizer and UBSan (build-sanitized/), but
-#     for the checks of files and the browser test,
-#   - every fuzz target for FUZZ_SECONDS, 10 by default here (build-fuzz/),
+#   - the same suite against certd, certctl and lib built with AddressSanitizer
+#     and UBSan (build-sanitized/), but for the checks of files and the
+#     browser test,
+#   - every fuzz target for FUZZ_SECONDS, 10 by default here, from the
+#     sanitized build (build-sanitized/, clang, -O0),
 #   - the Debian packages: built, lintian-clean, their layout checked
 #     (build-package/).
 # --quick runs only the first. Run as root: tests chown files to other
@@ -27,13 +29,13 @@ if [ "${1:-}" != "--quick" ]; then
     phase "the suite under AddressSanitizer and UndefinedBehaviorSanitizer"
     scripts/test-sanitized.sh >build-sanitized.log 2>&1 || { status=1; tail -200 build-sanitized.log; }
     grep -E '^ *[0-9]+/[0-9]+ ' build-sanitized.log || true
-    sources="$sources build-sanitized/meson-logs"
+    sources="$sources build-sanitized/meson-logs build/meson-logs/sanitized"
     phase "fuzzing"
     # 10 s per target keeps the whole run inside CI's 30 minutes on two
     # cores (a clean run took 29.5 min with 20 s); FUZZ_SECONDS=300
     # scripts/fuzz.sh is the longer run by hand.
-    FUZZ_SECONDS=${FUZZ_SECONDS:-10} scripts/fuzz.sh || status=1
-    sources="$sources build-fuzz/results.txt"
+    CERTD_FUZZ_BUILD=build-sanitized FUZZ_SECONDS=${FUZZ_SECONDS:-10} scripts/fuzz.sh || status=1
+    sources="$sources build-sanitized/results.txt"
     phase "the Debian package"
     # Built from a copy of the tree in a temporary directory; only the
     # packages and logs land in build-package/ (ignored by git).

@@ -1,6 +1,17 @@
 #include "test_paths.h"
 
+#include <cstdlib>
+
 namespace certd::test {
+namespace {
+
+std::filesystem::path overridable(const char* variable, const char* built)
+{
+    const char* value = std::getenv(variable);
+    return value != nullptr && *value != '\0' ? value : built;
+}
+
+} // namespace
 
 std::filesystem::path sourceDirectory()
 {
@@ -9,12 +20,12 @@ std::filesystem::path sourceDirectory()
 
 std::filesystem::path certdBinary()
 {
-    return CERTD_TEST_BINARY;
+    return overridable("CERTD_TEST_CERTD", CERTD_TEST_BINARY);
 }
 
 std::filesystem::path certctlBinary()
 {
-    return CERTCTL_TEST_BINARY;
+    return overridable("CERTD_TEST_CERTCTL", CERTCTL_TEST_BINARY);
 }
 
 std::filesystem::path faultShim()

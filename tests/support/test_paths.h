@@ -1,4 +1,8 @@
-// Paths the build passes to the tests.
+// Paths the build passes to the tests. The binaries under test can be
+// swapped through the environment: scripts/test-sanitized.sh runs this
+// build's integration tests against certd and certctl built with
+// AddressSanitizer (CERTD_TEST_CERTD, CERTD_TEST_CERTCTL), so the test
+// programs themselves are compiled once.
 #pragma once
 
 #include <filesystem>
@@ -6,8 +10,8 @@
 namespace certd::test {
 
 std::filesystem::path sourceDirectory(); // the repository's top level
-std::filesystem::path certdBinary();     // the certd just built
-std::filesystem::path certctlBinary();   // the certctl just built
+std::filesystem::path certdBinary();     // $CERTD_TEST_CERTD, or the certd just built
+std::filesystem::path certctlBinary();   // $CERTD_TEST_CERTCTL, or the certctl just built
 std::filesystem::path faultShim();       // tests/fault/fault_shim.c, built for LD_PRELOAD
 
 } // namespace certd::test

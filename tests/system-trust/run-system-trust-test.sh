@@ -7,6 +7,7 @@
 # standard error; exit 0 when all passed.
 #
 # Usage: tests/system-trust/run-system-trust-test.sh <path-to-certd-binary> <path-to-repo>
+# $CERTD_TEST_CERTD, when set, replaces the certd binary (the sanitized pass).
 # Needs (Debian 12): squid-openssl curl ca-certificates openssl dbus; run as root
 # (squid drops to its user "proxy", one case runs curl as nobody).
 set -eu
@@ -31,4 +32,4 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 # The whole run is bounded; on SIGTERM the script stops everything it started.
-exec timeout --signal=TERM --kill-after=15 100 /usr/bin/python3 "$(dirname "$0")/system_trust_test.py" "$1" "$2"
+exec timeout --signal=TERM --kill-after=15 100 /usr/bin/python3 "$(dirname "$0")/system_trust_test.py" "${CERTD_TEST_CERTD:-$1}" "$2"

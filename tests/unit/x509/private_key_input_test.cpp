@@ -34,9 +34,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-constexpr const char* passphrase = test::testPassphrase;
-
-
 test::Refusal refusalOf(const std::string& input)
 {
     return test::refusalOf([&] { readPrivateKey(bytesOf(input)); });
