@@ -67,6 +67,8 @@ int reloadCas(Session& session);
 
 int showHost(Session& session, const std::optional<std::string>& service);
 int generateHost(Session& session, const std::string& service, const GenerateOptions& options);
+// RequestFromACME with Generate's names (no --days: the CA decides).
+int acmeRequest(Session& session, const std::string& service, const GenerateOptions& options);
 // Shows InspectUpload's warnings first; on a terminal, asks before
 // installing despite them (unless yes).
 int uploadHost(Session& session, const std::string& service, const std::string& certificateFile,

@@ -65,6 +65,20 @@ int generateHost(Session& session, const std::string& service, const GenerateOpt
     return exitSuccess;
 }
 
+int acmeRequest(Session& session, const std::string& service, const GenerateOptions& options)
+{
+    knownService(session, service);
+    auto call = session.bus.changeCall(bus::hostObjectPath(service), bus::hostInterface, "RequestFromACME");
+    call << generationOptions(options);
+    callWithProgress(session, call,
+                     "Ordering the " + service + " certificate from the ACME CA (challenges can take a minute)...");
+    const auto properties = hostProperties(session, service);
+    session.out << "Installed the " << service << " certificate from the ACME CA: " << summary(session, properties)
+                << ".\n";
+    noteHostnameMismatch(properties);
+    return exitSuccess;
+}
+
 namespace {
 
 // Fields and JSON of InspectUpload's answer; its warnings, as a list.

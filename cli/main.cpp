@@ -83,6 +83,13 @@ void declare(CLI::App& app, Arguments& a, Command& command)
         ->check(CLI::IsMember({"ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096"}));
     generate->add_option("--days", a.generate.days, "Validity in days (1 to 825, default 397)");
     generate->add_option("--name", a.generate.names, "A further DNS name, *.wildcard or IP address (repeatable)");
+    auto* acme = verb("acme-request", "Obtain the service's certificate from the ACME CA of certd.conf",
+                      [&](Session& s) { return acmeRequest(s, a.service, a.generate); });
+    acme->add_option("SERVICE", a.service, "https or postgresql")->required()->check(services);
+    acme->add_option("--hostname", a.generate.hostname, "First name (default: the system's host name)");
+    acme->add_option("--key-type", a.generate.keyType, "Key type (default: ec-p256)")
+        ->check(CLI::IsMember({"ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096"}));
+    acme->add_option("--name", a.generate.names, "A further DNS name or IP address (repeatable)");
     auto* upload = verb("upload", "Make your own certificate and key the service's",
                         [&](Session& s) { return uploadHost(s, a.service, a.file, a.keyFile, a.yes); });
     upload->add_option("SERVICE", a.service, "https or postgresql")->required()->check(services);

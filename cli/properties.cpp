@@ -37,11 +37,14 @@ constexpr PropertyView hostViews[] = {
     {"ChainPath", "Chain"},
     {"PrivateKeyPath", "Private Key"},
     {"PendingRequestSubject", "Pending Request"},
+    {"RenewalDue", "Renewal Due"},
+    {"ACMEStatus", "ACME"},
+    {"ACMELastError", "ACME Error"},
 };
 
 bool isDate(const std::string& name)
 {
-    return name == "NotBefore" || name == "NotAfter";
+    return name == "NotBefore" || name == "NotAfter" || name == "RenewalDue";
 }
 
 std::string joined(const std::vector<std::string>& items)

@@ -1,5 +1,7 @@
 #include "daemon.h"
 
+#include "acme/acme_issuer.h"
+#include "acme/curl_http.h"
 #include "base/atomic_file.h"
 #include "authorization.h"
 #include "bus_names.h"
@@ -69,7 +71,7 @@ std::vector<X509Ptr> storedIssuersOf(const TrustStore& store, const X509& certif
 
 // The host certificates and the appliance CA, as the expiry check and the
 // metrics see them.
-std::vector<WatchedCertificate> watchedHosts(const HostCertificates& hosts)
+std::vector<WatchedCertificate> watchedHosts(const HostCertificates& hosts, const AcmeIssuer& acme)
 {
     std::vector<WatchedCertificate> watched;
     if (const auto ca = hosts.applianceCaDetails())
@@ -79,7 +81,8 @@ std::vector<WatchedCertificate> watchedHosts(const HostCertificates& hosts)
         if (const auto& host = hosts.current(service)) {
             const auto& d = host->details;
             watched.push_back({WatchedCertificate::Kind::Host, service, d.commonName, d.fingerprint, d.notBefore,
-                               d.notAfter, hosts.renewsItself(service), hosts.renewalFailed(service)});
+                               d.notAfter, hosts.renewsItself(service) || acme.renewsItself(service),
+                               hosts.renewalFailed(service), acme.renewalDue(service)});
         }
     return watched;
 }
@@ -119,7 +122,19 @@ public:
         , hosts_({layout, config.applianceCa, config.services,
                   [this](const X509& certificate) { return storedIssuersOf(store_, certificate); }},
                  [this](std::function<void()> task) { loop_.post(std::move(task)); }, currentHostname)
-        , hostObjects_(connection, hosts_, authorizer_, reloader_,
+        , acme_({config.acme, layout},
+                hosts_, [this](std::function<void()> task) { loop_.post(std::move(task)); },
+                [layout, proxy = config.acme.proxy](const std::atomic<bool>& cancelled) {
+                    return std::make_unique<acme::CurlHttpClient>(
+                        acme::CurlSettings{layout.trustBundle(), "/etc/ssl/certs", proxy, std::chrono::seconds(30),
+                                           &cancelled});
+                },
+                [this](const std::string& service) { hostObjects_.refresh(service); },
+                [](const std::string& service, const std::string& step) {
+                    spdlog::info("ACME order for {}: {}", service, step);
+                })
+        , hostObjects_(connection, hosts_, acme_, authorizer_, reloader_,
+                       [this, policy = config.expiry](const std::string& service) { return renewalDue(service, policy); },
                        [this](const std::string& service) {
                            outputState(service, {}); // delivered: whatever was wrong is not any more
                            manager_->emitHostCertificateChanged(service, sdbus::ObjectPath(bus::hostObjectPath(service)));
@@ -246,7 +261,18 @@ private:
     // The host certificates are taken first: visit may start a renewal.
     void forEachWatched(const ExpiryChecker::Sources::Visit& visit) const
     {
-        visitWatched(*store_.snapshot(), watchedHosts(hosts_), visit);
+        visitWatched(*store_.snapshot(), watchedHosts(hosts_, acme_), visit);
+    }
+
+    // RenewalDue: ACME's rule for its certificates, RenewDays= for generated ones.
+    std::int64_t renewalDue(const std::string& service, const ExpiryPolicy& policy) const
+    {
+        if (acme_.renewsItself(service))
+            return acme_.renewalDue(service);
+        if (!hosts_.renewsItself(service))
+            return 0;
+        const auto& details = hosts_.current(service)->details;
+        return renewalStart(details.notBefore, details.notAfter, policy);
     }
 
     // ---- Rotation of the appliance CA.
@@ -287,7 +313,7 @@ private:
         snapshot.now = unixNow();
         auto cas = store_.snapshot();
         snapshot.trustStoreCertificates = cas->size();
-        snapshot.forEachCertificate = [cas, hosts = watchedHosts(hosts_)](const ExpiryChecker::Sources::Visit& visit) {
+        snapshot.forEachCertificate = [cas, hosts = watchedHosts(hosts_, acme_)](const ExpiryChecker::Sources::Visit& visit) {
             visitWatched(*cas, hosts, visit);
         };
         snapshot.renewalFailures = renewalFailures_;
@@ -328,6 +354,7 @@ private:
 
     ManagerObject::ExpiryReport checkExpiry()
     {
+        acme_.refreshRenewalInfo(); // a window found decides the next check
         lastCheck_ = unixNow();
         const auto result = checker_.check(lastCheck_);
         if (!result.problem.empty())
@@ -383,6 +410,7 @@ private:
     TrustStore store_;
     CaObjects cas_;
     HostCertificates hosts_;
+    AcmeIssuer acme_; // before hostObjects_, which shows its state
     HostObjects hostObjects_;
     ExpiryChecker checker_;
     std::unique_ptr<ManagerObject> manager_;

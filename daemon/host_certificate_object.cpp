@@ -14,13 +14,15 @@
 namespace certd {
 
 HostCertificateObject::HostCertificateObject(sdbus::IConnection& connection, const HostCertificates& hosts,
-                                             std::string service, const Authorizer& authorizer,
-                                             HostCertificateActions actions)
+                                             const AcmeIssuer& acme, std::string service, const Authorizer& authorizer,
+                                             HostCertificateActions actions, std::function<std::int64_t()> renewalDue)
     : AdaptorInterfaces(connection, bus::hostObjectPath(service))
     , hosts_(hosts)
+    , acme_(acme)
     , service_(std::move(service))
     , authorizer_(authorizer)
     , actions_(std::move(actions))
+    , renewalDue_(std::move(renewalDue))
     , published_(changeableValues())
 {
     registerAdaptor();
@@ -64,6 +66,9 @@ void HostCertificateObject::writeManaged(ManagedObjectsWriter& writer)
     writer.property("HostnameMatches", HostnameMatches());
     writer.property("PendingRequest", PendingRequest());
     writer.property("PendingRequestSubject", PendingRequestSubject());
+    writer.property("ACMEStatus", ACMEStatus());
+    writer.property("ACMELastError", ACMELastError());
+    writer.property("RenewalDue", RenewalDue());
     writer.property("CertificatePath", CertificatePath());
     writer.property("ChainPath", ChainPath());
     writer.property("PrivateKeyPath", PrivateKeyPath());
@@ -79,6 +84,10 @@ std::map<std::string, std::string> HostCertificateObject::changeableValues() con
     const auto request = hosts_.pendingRequest(service_);
     values["PendingRequest"] = request ? "true" : "false";
     values["PendingRequestSubject"] = request ? request->subject : "";
+    const auto acme = acme_.status(service_);
+    values["ACMEStatus"] = acme.state;
+    values["ACMELastError"] = acme.lastError;
+    values["RenewalDue"] = std::to_string(renewalDue_());
     return values;
 }
 
@@ -191,6 +200,18 @@ void HostCertificateObject::InstallCertificate(sdbus::Result<>&& result, std::ve
                       "install host certificates", std::move(result),
                       [this, chain = std::move(certificateAndChain)](sdbus::Result<>&& reply) mutable {
                           actions_.installCertificate(service_, std::move(chain), std::move(reply));
+                      });
+    });
+}
+
+void HostCertificateObject::RequestFromACME(sdbus::Result<>&& result, std::map<std::string, sdbus::Variant> options)
+{
+    translateErrors([&] {
+        auto settings = acme_.orderSettings(service_, generationRequestFrom(options));
+        authorizeThen(authorizer_, *getObject().getCurrentlyProcessedMessage(), Action::ManageHostCertificates,
+                      "obtain host certificates by ACME", std::move(result),
+                      [this, settings](sdbus::Result<>&& reply) {
+                          actions_.requestFromAcme(service_, settings, std::move(reply));
                       });
     });
 }

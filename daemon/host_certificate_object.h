@@ -4,6 +4,7 @@
 #pragma once
 
 #include "certificate_properties.h"
+#include "acme/acme_issuer.h"
 #include "host/host_certificates.h"
 #include "org.certd.Certd1.HostCertificate-adaptor.h"
 
@@ -23,14 +24,16 @@ struct HostCertificateActions {
         createRequest;
     std::function<void(const std::string& service, sdbus::Result<>&&)> cancelRequest;
     std::function<void(const std::string& service, Bytes certificateAndChain, sdbus::Result<>&&)> installCertificate;
+    std::function<void(const std::string& service, GenerationSettings, sdbus::Result<>&&)> requestFromAcme;
 };
 
 class HostCertificateObject final
     : public sdbus::AdaptorInterfaces<org::certd::Certd1::HostCertificate_adaptor, sdbus::ManagedObject_adaptor,
                                       sdbus::Properties_adaptor> {
 public:
-    HostCertificateObject(sdbus::IConnection& connection, const HostCertificates& hosts, std::string service,
-                          const Authorizer& authorizer, HostCertificateActions actions);
+    HostCertificateObject(sdbus::IConnection& connection, const HostCertificates& hosts, const AcmeIssuer& acme,
+                          std::string service, const Authorizer& authorizer, HostCertificateActions actions,
+                          std::function<std::int64_t()> renewalDue);
     ~HostCertificateObject();
 
     // The service's certificate changed (or HostnameMatches may have):
@@ -52,12 +55,16 @@ private:
     void CancelRequest(sdbus::Result<>&& result) override;
     void InstallCertificate(sdbus::Result<>&& result, std::vector<uint8_t> certificateAndChain) override;
     std::vector<uint8_t> Export(const std::string& format) override;
+    void RequestFromACME(sdbus::Result<>&& result, std::map<std::string, sdbus::Variant> options) override;
 
     std::string Service() override { return service_; }
     std::string Origin() override;
     bool HostnameMatches() override;
     bool PendingRequest() override { return hosts_.pendingRequest(service_) != nullptr; }
     std::string PendingRequestSubject() override;
+    std::string ACMEStatus() override { return acme_.status(service_).state; }
+    std::string ACMELastError() override { return acme_.status(service_).lastError; }
+    int64_t RenewalDue() override { return renewalDue_(); }
     std::string CertificatePath() override { return settings().certificatePath().string(); }
     std::string ChainPath() override { return settings().chainPath().string(); }
     std::string PrivateKeyPath() override { return settings().privateKeyPath().string(); }
@@ -69,9 +76,11 @@ private:
     std::map<std::string, std::string> changeableValues() const;
 
     const HostCertificates& hosts_;
+    const AcmeIssuer& acme_;
     std::string service_;
     const Authorizer& authorizer_;
     HostCertificateActions actions_;
+    std::function<std::int64_t()> renewalDue_;
     std::map<std::string, std::string> published_; // changeableValues() as last announced
 };
 

@@ -19,18 +19,22 @@ const char* verbOf(HostChangeKind kind)
     case HostChangeKind::Upload: return "install the uploaded";
     case HostChangeKind::Renewal: return "renew";
     case HostChangeKind::Install: return "install the requested";
+    case HostChangeKind::Acme: return "obtain the ACME";
     }
     return "change";
 }
 
 } // namespace
 
-HostObjects::HostObjects(sdbus::IConnection& connection, HostCertificates& hosts, const Authorizer& authorizer,
-                         UnitReloader& reloader, ChangeListener listener, RenewalFailureListener renewalFailed)
+HostObjects::HostObjects(sdbus::IConnection& connection, HostCertificates& hosts, AcmeIssuer& acme,
+                         const Authorizer& authorizer, UnitReloader& reloader, RenewalDue renewalDue,
+                         ChangeListener listener, RenewalFailureListener renewalFailed)
     : connection_(connection)
     , hosts_(hosts)
+    , acme_(acme)
     , authorizer_(authorizer)
     , reloader_(reloader)
+    , renewalDue_(std::move(renewalDue))
     , listener_(std::move(listener))
     , renewalFailureListener_(std::move(renewalFailed))
 {
@@ -62,9 +66,27 @@ void HostObjects::publish()
         [this](const std::string& service, Bytes chain, sdbus::Result<>&& reply) {
             spdlog::info("Installing the certificate issued for the pending {} request", service);
             hosts_.installCertificate(service, std::move(chain), completionFor(std::move(reply)));
+        },
+        [this](const std::string& service, GenerationSettings settings, sdbus::Result<>&& reply) {
+            requestFromAcme(service, std::move(settings), std::move(reply));
         }};
     for (const auto& service : hosts_.services())
-        objects_[service] = std::make_unique<HostCertificateObject>(connection_, hosts_, service, authorizer_, actions);
+        objects_[service] = std::make_unique<HostCertificateObject>(
+            connection_, hosts_, acme_, service, authorizer_, actions,
+            [this, service] { return renewalDue_(service); });
+}
+
+void HostObjects::refresh(const std::string& service)
+{
+    if (const auto object = objects_.find(service); object != objects_.end())
+        object->second->refresh();
+}
+
+void HostObjects::requestFromAcme(const std::string& service, GenerationSettings settings, sdbus::Result<>&& reply)
+{
+    spdlog::info("Ordering a {} certificate for {} ({}) from the ACME CA", service, settings.hostname,
+                 keyTypeName(settings.keyType));
+    acme_.request(service, std::move(settings), completionFor(std::move(reply)));
 }
 
 void HostObjects::hostnameChanged()
@@ -149,6 +171,16 @@ void HostObjects::requestChanged(const RequestChange& change, const char* verb, 
 
 HostCertificates::Renewal HostObjects::renew(const std::string& service)
 {
+    if (acme_.renewsItself(service)) {
+        const bool ordering = acme_.status(service).state == "ordering";
+        acme_.renew(service, completionFor(std::nullopt));
+        if (ordering)
+            return HostCertificates::Renewal::InProgress;
+        spdlog::info("Renewing the {} certificate \"{}\" from the ACME CA; it expires on {}", service,
+                     hosts_.current(service)->details.commonName,
+                     formatUtcTime(hosts_.current(service)->details.notAfter));
+        return HostCertificates::Renewal::Started;
+    }
     const auto renewal = hosts_.renew(service, completionFor(std::nullopt));
     if (renewal == HostCertificates::Renewal::Started) {
         const auto& host = hosts_.current(service);

@@ -20,7 +20,7 @@ ninja -C $build fuzzers >/dev/null
 corpus=$build/corpus
 rm -rf "$corpus"
 mkdir -p "$corpus/certificates" "$corpus/keys" "$corpus/pem" "$corpus/config" "$corpus/names" "$corpus/bundles" \
-    "$corpus/pkcs12"
+    "$corpus/pkcs12" "$corpus/acme"
 for crt in /usr/share/ca-certificates/mozilla/*.crt; do
     name=$(basename "$crt" .crt | tr -c 'A-Za-z0-9\n' _)
     cp "$crt" "$corpus/certificates/$name.pem"
@@ -58,6 +58,11 @@ openssl pkcs12 -export -inkey "$corpus/keys/EC.pem" -in "$corpus/pkcs12/leaf.pem
 openssl pkcs12 -export -legacy -inkey "$corpus/keys/EC.pem" -in "$corpus/pkcs12/leaf.pem" -passout pass:secret -out "$corpus/pkcs12/legacy.p12"
 openssl pkcs12 -export -nokeys -in "$corpus/pkcs12/leaf.pem" -passout pass:secret -out "$corpus/pkcs12/certificate-only.p12"
 rm "$corpus/pkcs12/leaf.pem"
+# What ACME servers send (RFC 8555 §7.1.1, §6.7; RFC 9773 §4.2).
+printf '{"newNonce":"https://ca.example/nonce","newAccount":"https://ca.example/acct","newOrder":"https://ca.example/order","renewalInfo":"https://ca.example/ari","meta":{"termsOfService":"https://ca.example/tos","externalAccountRequired":true}}' > "$corpus/acme/directory.json"
+printf '{"type":"urn:ietf:params:acme:error:rateLimited","detail":"too many","status":429}' > "$corpus/acme/problem.json"
+printf '{"suggestedWindow":{"start":"2025-01-02T04:00:00Z","end":"2025-01-03T04:00:00.5+01:00"}}' > "$corpus/acme/ari.json"
+printf 'aYhba4dGQEHhs3uEe6CuLN4ByNQ' > "$corpus/acme/base64url"
 CERTD_FUZZ_WRITE_SEEDS="$corpus/state_files" $build/tests/fuzz/fuzz-state-files >/dev/null 2>&1
 
 results=$build/results.txt
@@ -82,7 +87,7 @@ run() {
 
 status=0
 pids=""
-for pair in certificate-input:certificates private-key:keys pem:pem config:config state-files:state_files names:names bundle:bundles pkcs12:pkcs12; do
+for pair in certificate-input:certificates private-key:keys pem:pem config:config state-files:state_files names:names bundle:bundles pkcs12:pkcs12 acme:acme; do
     target=${pair%%:*} seeds=${pair#*:}
     run "$target" "$seeds" > "$build/run-$target.out" 2>&1 &
     pids="$pids $!:$target"

@@ -5,12 +5,13 @@ set -eu
 packages="
   g++ meson ninja-build pkg-config
   libsdbus-c++-dev libsdbus-c++-bin libspdlog-dev libsystemd-dev libssl-dev
-  libinih-dev libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev
+  libinih-dev libcli11-dev nlohmann-json3-dev libcurl4-openssl-dev libgtest-dev libgmock-dev
   dbus systemd openssl ca-certificates util-linux python3
   faketime postgresql e2fsprogs
   clang libclang-rt-14-dev
   cockpit-ws cockpit-bridge chromium chromium-driver python3-selenium
   squid-openssl curl
+  pebble tinyproxy
   debhelper dpkg-dev fakeroot lintian scdoc bash-completion groff-base man-db git
 "
 # promtool (the metrics test's judge) comes out of Debian's prometheus

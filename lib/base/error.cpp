@@ -24,6 +24,7 @@ std::string_view errorCodeName(ErrorCode code)
     case ErrorCode::InvalidPKCS12: return "InvalidPKCS12";
     case ErrorCode::NoPrivateKey: return "NoPrivateKey";
     case ErrorCode::SeveralPrivateKeys: return "SeveralPrivateKeys";
+    case ErrorCode::ACMEFailed: return "ACMEFailed";
     case ErrorCode::InvalidConfiguration: return "InvalidConfiguration";
     }
     return "Internal";

@@ -27,6 +27,7 @@ enum class ErrorCode {
     InvalidPKCS12,      // not a PKCS#12 file, damaged, or encrypted in a way OpenSSL cannot undo
     NoPrivateKey,       // a PKCS#12 file without one
     SeveralPrivateKeys, // a PKCS#12 file with more than one
+    ACMEFailed,         // an ACME CA refused or could not be reached; the message holds its problem
     InvalidConfiguration, // certd.conf; never a D-Bus reply today; last (certctl's exit codes)
 };
 

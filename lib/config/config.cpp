@@ -61,6 +61,80 @@ bool parseBoolean(const std::string& value)
     throw InvalidValue{"must be yes or no"};
 }
 
+void requireAbsolutePath(const std::string& value, const char* what)
+{
+    if (!value.empty() && !std::filesystem::path(value).is_absolute())
+        throw InvalidValue{std::string("must be an absolute path (") + what + ")"};
+}
+
+bool hasSpaceOrControl(const std::string& value)
+{
+    return std::any_of(value.begin(), value.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; });
+}
+
+Section acmeSection()
+{
+    return {
+        {"DirectoryURL",
+         [](Config& config, const std::string& value) {
+             if (!value.empty() && (!value.starts_with("https://") || value.size() == 8 || hasSpaceOrControl(value)))
+                 throw InvalidValue{"must be the https:// URL of an ACME directory (certd speaks verified HTTPS only), "
+                                    "or empty for no ACME"};
+             config.acme.directoryUrl = value;
+         }},
+        {"Email",
+         [](Config& config, const std::string& value) {
+             const auto at = value.find('@');
+             if (!value.empty() && (at == 0 || at == std::string::npos || at + 1 == value.size() ||
+                                    hasSpaceOrControl(value) || value.size() > 254))
+                 throw InvalidValue{"must be an e-mail address such as admin@example.com"};
+             config.acme.email = value;
+         }},
+        {"AgreeToTermsOfService",
+         [](Config& config, const std::string& value) { config.acme.agreeToTermsOfService = parseBoolean(value); }},
+        {"ExternalAccountKeyID",
+         [](Config& config, const std::string& value) {
+             if (hasSpaceOrControl(value))
+                 throw InvalidValue{"must be the key identifier the CA gave, without spaces"};
+             config.acme.eabKeyId = value;
+         }},
+        {"ExternalAccountHMACKey",
+         [](Config& config, const std::string& value) {
+             const bool base64Url = std::all_of(value.begin(), value.end(), [](unsigned char c) {
+                 return std::isalnum(c) || c == '-' || c == '_';
+             });
+             if (!base64Url)
+                 throw InvalidValue{"must be the MAC key the CA gave, in base64url (letters, digits, - and _)"};
+             config.acme.eabHmacKey = value;
+         }},
+        {"Proxy",
+         [](Config& config, const std::string& value) {
+             const bool known = value.starts_with("http://") || value.starts_with("https://") ||
+                                value.starts_with("socks5://") || value.starts_with("socks5h://");
+             if (!value.empty() && (!known || hasSpaceOrControl(value)))
+                 throw InvalidValue{"must be a proxy URL such as http://proxy.example.com:3128 (http, https, "
+                                    "socks5, socks5h), or empty for none"};
+             config.acme.proxy = value;
+         }},
+        {"Challenge",
+         [](Config& config, const std::string& value) {
+             if (value != "http-01" && value != "dns-01")
+                 throw InvalidValue{"must be http-01 or dns-01"};
+             config.acme.challenge = value;
+         }},
+        {"Webroot",
+         [](Config& config, const std::string& value) {
+             requireAbsolutePath(value, "the directory the web server serves on port 80");
+             config.acme.webroot = value;
+         }},
+        {"DNSHook",
+         [](Config& config, const std::string& value) {
+             requireAbsolutePath(value, "an executable called as HOOK add|remove NAME VALUE");
+             config.acme.dnsHook = value;
+         }},
+    };
+}
+
 Section serviceSection(const std::string& service)
 {
     return {
@@ -156,6 +230,7 @@ const std::map<std::string, Section, std::less<>>& schema()
                    config.expiry.renewDays = static_cast<unsigned>(std::stoul(value));
                }}}},
         };
+        all.emplace("ACME", acmeSection());
         for (const char* service : serviceNames)
             all.emplace(service, serviceSection(service));
         return all;

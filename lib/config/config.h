@@ -5,6 +5,7 @@
 // certd refuses to start.
 #pragma once
 
+#include "acme/settings.h"
 #include "host/appliance_ca.h"
 #include "host/service.h"
 #include "expiry/expiry.h"
@@ -41,6 +42,7 @@ struct Config {
     std::map<std::string, ServiceConfig> services; // every name of serviceNames
     ExpiryPolicy expiry;                           // [Expiry]
     MetricsConfig metrics;
+    AcmeConfig acme;                               // [ACME]
 };
 
 // required: a missing file is an error (an explicit --config), otherwise

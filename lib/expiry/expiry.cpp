@@ -44,13 +44,18 @@ Urgency urgencyOf(std::int64_t notAfter, std::int64_t now, const ExpiryPolicy& p
     return urgency;
 }
 
-bool dueForRenewal(std::int64_t notBefore, std::int64_t notAfter, std::int64_t now, const ExpiryPolicy& policy)
+std::int64_t renewalStart(std::int64_t notBefore, std::int64_t notAfter, const ExpiryPolicy& policy)
 {
     if (policy.renewDays == 0)
-        return false;
+        return 0;
     const std::int64_t window =
         std::min<std::int64_t>(static_cast<std::int64_t>(policy.renewDays) * secondsPerDay, (notAfter - notBefore) / 2);
-    return notAfter - now <= window;
+    return notAfter - window;
+}
+
+bool dueForRenewal(std::int64_t notBefore, std::int64_t notAfter, std::int64_t now, const ExpiryPolicy& policy)
+{
+    return policy.renewDays != 0 && now >= renewalStart(notBefore, notAfter, policy);
 }
 
 AnnouncementLog AnnouncementLog::load(const std::filesystem::path& file)

@@ -33,6 +33,8 @@ Urgency urgencyOf(std::int64_t notAfter, std::int64_t now, const ExpiryPolicy& p
 // left, or less than half its lifetime if that is shorter (so that short-lived
 // certificates are not renewed at every check).
 bool dueForRenewal(std::int64_t notBefore, std::int64_t notAfter, std::int64_t now, const ExpiryPolicy& policy);
+// When that is; 0 with RenewDays=0 (never).
+std::int64_t renewalStart(std::int64_t notBefore, std::int64_t notAfter, const ExpiryPolicy& policy);
 
 struct Announcement {
     bool expired = false;

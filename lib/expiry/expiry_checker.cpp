@@ -45,7 +45,9 @@ ExpiryChecker::Result ExpiryChecker::check(std::int64_t now)
         if (urgencyOf(certificate.notAfter, now, policy_))
             result.report.push_back({certificate, daysLeft(certificate.notAfter, now)});
         const bool renews = certificate.renewsItself && policy_.renewDays > 0; // RenewDays=0: never
-        const bool due = renews && dueForRenewal(certificate.notBefore, certificate.notAfter, now, policy_);
+        const bool due = renews && (certificate.renewAt != 0 ? now >= certificate.renewAt
+                                                             : dueForRenewal(certificate.notBefore, certificate.notAfter,
+                                                                             now, policy_));
         const bool renewing = due && sources_.renew(certificate.service);
         if (renewing)
             result.renewing.push_back(certificate.service);

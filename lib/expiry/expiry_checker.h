@@ -1,5 +1,5 @@
 // CheckExpiry's rules: every certificate certd owns against the [Expiry]
-// thresholds. A certificate certd renews by itself (a generated host
+// thresholds. A certificate certd renews by itself (a generated or ACME host
 // certificate) is not announced: inside its renewal window it is renewed.
 // Only when that is not possible, or its last renewal failed (certd then
 // tries again at every check), is it announced like every other
@@ -36,8 +36,9 @@ struct WatchedCertificate {
     std::string fingerprint;
     std::int64_t notBefore = 0;
     std::int64_t notAfter = 0;
-    bool renewsItself = false;  // a generated host certificate
+    bool renewsItself = false;  // a generated or ACME host certificate
     bool renewalFailed = false; // its last renewal failed
+    std::int64_t renewAt = 0;   // ACME's rule (see acme/renewal.h); 0: RenewDays= decides
 };
 
 class ExpiryChecker {

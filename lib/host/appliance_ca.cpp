@@ -83,10 +83,16 @@ std::vector<std::pair<std::string, std::string>> hostSubject(const GenerationSet
 
 std::vector<std::pair<int, std::string>> serverCertificateExtensions(const GenerationSettings& settings, const EVP_PKEY& key)
 {
+    return serverCertificateExtensions(subjectAlternativeNamesFor(settings), key);
+}
+
+std::vector<std::pair<int, std::string>> serverCertificateExtensions(const std::vector<std::string>& names,
+                                                                   const EVP_PKEY& key)
+{
     const bool rsa = EVP_PKEY_get_base_id(&key) == EVP_PKEY_RSA;
     return {{NID_key_usage, rsa ? "critical,digitalSignature,keyEncipherment" : "critical,digitalSignature"},
             {NID_ext_key_usage, "serverAuth"},
-            {NID_subject_alt_name, subjectAlternativeNameExtension(subjectAlternativeNamesFor(settings))}};
+            {NID_subject_alt_name, subjectAlternativeNameExtension(names)}};
 }
 
 ApplianceCa::ApplianceCa(std::string filePem, std::string certificatePem, bool created)

@@ -83,5 +83,8 @@ std::vector<std::pair<std::string, std::string>> hostSubject(const GenerationSet
 // whoever signs it: key usage for key's type, serverAuth, the names.
 std::vector<std::pair<int, std::string>> serverCertificateExtensions(const GenerationSettings& settings,
                                                                      const EVP_PKEY& key);
+// The same for exactly names (ACME: every name is validated, so none is added).
+std::vector<std::pair<int, std::string>> serverCertificateExtensions(const std::vector<std::string>& names,
+                                                                   const EVP_PKEY& key);
 
 } // namespace certd

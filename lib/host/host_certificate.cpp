@@ -14,6 +14,7 @@ std::string_view originName(HostOrigin origin)
     case HostOrigin::Generated: return "generated";
     case HostOrigin::Uploaded: return "uploaded";
     case HostOrigin::Requested: return "requested";
+    case HostOrigin::Acme: return "acme";
     case HostOrigin::None: break;
     }
     return "none";
@@ -21,7 +22,7 @@ std::string_view originName(HostOrigin origin)
 
 std::optional<HostOrigin> parseOrigin(std::string_view name)
 {
-    for (const auto origin : {HostOrigin::Generated, HostOrigin::Uploaded, HostOrigin::Requested})
+    for (const auto origin : {HostOrigin::Generated, HostOrigin::Uploaded, HostOrigin::Requested, HostOrigin::Acme})
         if (originName(origin) == name)
             return origin;
     return std::nullopt;

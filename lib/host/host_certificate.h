@@ -15,10 +15,11 @@ namespace certd {
 
 // Generated: by the appliance CA (renewed by certd); Uploaded: key and
 // certificate made elsewhere; Requested: a CA's certificate for a key
-// certd made (CreateRequest, then InstallCertificate).
-enum class HostOrigin { None, Generated, Uploaded, Requested };
+// certd made (CreateRequest, then InstallCertificate); Acme: ordered by
+// certd from an ACME CA (renewed by certd, see acme/acme_issuer.h).
+enum class HostOrigin { None, Generated, Uploaded, Requested, Acme };
 
-// "none", "generated", "uploaded", "requested".
+// "none", "generated", "uploaded", "requested", "acme".
 std::string_view originName(HostOrigin origin);
 // The origin of a record's name; nullopt for "none" and anything unknown.
 std::optional<HostOrigin> parseOrigin(std::string_view name);
@@ -28,7 +29,7 @@ std::optional<HostOrigin> parseOrigin(std::string_view name);
 // never wakes OpenSSL's provider machinery (about 2 MB of resident code).
 struct HostCertificate {
     HostOrigin origin = HostOrigin::None;
-    std::optional<GenerationSettings> generation; // for Generated
+    std::optional<GenerationSettings> generation; // for Generated; for Acme the names ordered
     std::string certificatePem;                   // the leaf
     std::vector<std::string> chainPems;           // its issuers, as served
     std::string keyPem;                           // unencrypted PKCS#8

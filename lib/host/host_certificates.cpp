@@ -503,6 +503,12 @@ void HostCertificates::uploadPkcs12(const std::string& name, Bytes pkcs12, Share
         std::move(done));
 }
 
+void HostCertificates::deliver(const std::string& name, HostChangeKind kind, std::function<PreparedUpload()> make,
+                               Completion done)
+{
+    change(name, kind, std::move(make), std::move(done));
+}
+
 HostCertificates::Renewal HostCertificates::renew(const std::string& name, Completion done)
 {
     if (renewing_.contains(name))

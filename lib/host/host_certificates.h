@@ -46,7 +46,7 @@
 
 namespace certd {
 
-enum class HostChangeKind { Generate, Upload, Renewal, Install };
+enum class HostChangeKind { Generate, Upload, Renewal, Install, Acme };
 
 // How the host side stands after start() or retry(): what still needs
 // doing, by subject ("appliance CA", or a service), and what happened on
@@ -165,6 +165,15 @@ public:
     // here) for settings that are wrong.
     void rotateApplianceCa(ApplianceCaSettings settings, RotationCompletion done);
 
+    // A certificate certd obtained elsewhere (acme/acme_issuer.h): make runs
+    // on the worker (it may throw the order's failure) and its result is
+    // installed as an upload is. Kind Renewal counts a failure as a failed
+    // renewal of the current certificate (see renewalFailed).
+    void deliver(const std::string& service, HostChangeKind kind, std::function<PreparedUpload()> make,
+                 Completion done);
+    // The context of an upload to service (for a check made elsewhere).
+    UploadContext uploadContext(const std::string& service) const;
+
     enum class Renewal { Started, InProgress, NotPossible };
     // Regenerates a generated certificate with the settings it was made with.
     // NotPossible for an uploaded one (and while the service has none).
@@ -207,8 +216,6 @@ private:
     void setPendingRequest(const std::string& name, PendingRequestPtr request);
     // On the worker: run change, then finish on the owner's thread.
     void changeRequest(const std::string& name, std::function<PendingRequestPtr()> change, RequestCompletion done);
-    // The context of an upload to service, taken on the owner's thread.
-    UploadContext uploadContext(const std::string& service) const;
     // The appliance CA, then the CA store's candidates for certificate's issuer.
     std::vector<X509Ptr> knownIssuers(const X509& certificate) const;
     // Internal naming why, while the appliance CA could not be created.

@@ -18,19 +18,6 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
 
-// Debian's libfaketime (package faketime), in its multiarch directory; the
-// MT variant, since certd has threads.
-std::string libfaketime()
-{
-    std::error_code error;
-    for (const auto& entry : std::filesystem::directory_iterator("/usr/lib", error)) {
-        const auto candidate = entry.path() / "faketime" / "libfaketimeMT.so.1";
-        if (std::filesystem::exists(candidate, error))
-            return candidate.string();
-    }
-    return {};
-}
-
 // The certificate's own notAfter: recomputing it from now() later may land a second off.
 std::int64_t notAfterOf(const TestCertificate& certificate)
 {

@@ -25,7 +25,7 @@ from pathlib import Path
 # cli/*.cpp (add_subcommand("...") or verb("...", ...)) are checked as well.
 CERTCTL_COMMANDS = [
     "status", "list-cas", "show-ca", "inspect-ca", "import-ca", "export-ca",
-    "delete-ca", "reload", "show-host", "generate", "upload", "inspect-upload", "upload-pkcs12", "create-request",
+    "delete-ca", "reload", "show-host", "generate", "acme-request", "upload", "inspect-upload", "upload-pkcs12", "create-request",
     "export-request", "cancel-request", "install-certificate", "export-host",
     "export-appliance-ca", "rotate-appliance-ca", "list-expiring", "check-expiry", "monitor",
 ]
@@ -199,12 +199,17 @@ def dbus_error_names(root):
 
 def config_schema(root):
     """{section: [keys]} from lib/config/config.cpp (and the service names of
-    lib/host/service.h, whose sections take serviceSection()'s keys)."""
+    lib/host/service.h, whose sections take serviceSection()'s keys; a
+    section added as all.emplace("Name", nameSection()) takes that
+    function's keys)."""
     text = read(root / "lib" / "config" / "config.cpp")
     key_pattern = r'\{\s*\{?\s*"([A-Za-z][A-Za-z0-9]*)"\s*,\s*(\[|\{)'
 
-    service_part = re.search(r"Section\s+serviceSection\s*\(.*?\n\}\n", text, re.S)
-    service_keys = [m.group(1) for m in re.finditer(key_pattern, service_part.group(0))] if service_part else []
+    def section_keys(function):
+        part = re.search(r"Section\s+" + function + r"\s*\(.*?\n\}\n", text, re.S)
+        return [m.group(1) for m in re.finditer(key_pattern, part.group(0))] if part else []
+
+    service_keys = section_keys("serviceSection")
 
     schema_part = re.search(r"schema\s*\(\s*\)\s*\{(.*?)\n\}\n", text, re.S)
     schema = {}
@@ -215,6 +220,9 @@ def config_schema(root):
             schema[current] = []
         elif current is not None:  # "Key", [](Config& ...
             schema[current].append(match.group(1))
+
+    for name, function in re.findall(r'all\.emplace\(\s*"([A-Za-z]+)"\s*,\s*([A-Za-z]+Section)\s*\(\s*\)\s*\)', text):
+        schema[name] = section_keys(function)
 
     services = re.search(r"serviceNames\[\]\s*=\s*\{([^}]*)\}", read(root / "lib" / "host" / "service.h"))
     for service in re.findall(r'"([^"]+)"', services.group(1) if services else ""):

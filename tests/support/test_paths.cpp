@@ -33,4 +33,15 @@ std::filesystem::path faultShim()
     return CERTD_FAULT_SHIM;
 }
 
+std::string libfaketime()
+{
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator("/usr/lib", error)) {
+        const auto candidate = entry.path() / "faketime" / "libfaketimeMT.so.1";
+        if (std::filesystem::exists(candidate, error))
+            return candidate.string();
+    }
+    return {};
+}
+
 } // namespace certd::test

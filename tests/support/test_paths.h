@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 namespace certd::test {
 
@@ -13,5 +14,8 @@ std::filesystem::path sourceDirectory(); // the repository's top level
 std::filesystem::path certdBinary();     // $CERTD_TEST_CERTD, or the certd just built
 std::filesystem::path certctlBinary();   // $CERTD_TEST_CERTCTL, or the certctl just built
 std::filesystem::path faultShim();       // tests/fault/fault_shim.c, built for LD_PRELOAD
+// Debian's libfaketime (package faketime), the MT variant since certd has
+// threads, in its multiarch directory; empty when it is not installed.
+std::string libfaketime();
 
 } // namespace certd::test

@@ -375,5 +375,48 @@ TEST(Config, MetricsAreOffUnlessATextfileDirectoryIsGiven)
                 AllOf(StartsWith("/etc/certd/certd.conf:2: "), HasSubstr("must be an absolute path")));
 }
 
+TEST(ConfigAcme, IsOffByDefaultAndTakesEveryKey)
+{
+    EXPECT_FALSE(parseConfig("", "x.conf").acme.enabled());
+    const auto acme = parseConfig("[ACME]\nDirectoryURL=https://ca.example/dir\nEmail=admin@example.com\n"
+                                  "AgreeToTermsOfService=yes\nExternalAccountKeyID=kid-1\n"
+                                  "ExternalAccountHMACKey=zWNDZM6eQGHW-_\nProxy=http://proxy.example:3128\n"
+                                  "Challenge=dns-01\nWebroot=/srv/www\nDNSHook=/usr/libexec/certd/dns-hook-nsupdate\n",
+                                  "x.conf")
+                          .acme;
+    EXPECT_TRUE(acme.enabled());
+    EXPECT_EQ(acme.directoryUrl, "https://ca.example/dir");
+    EXPECT_EQ(acme.email, "admin@example.com");
+    EXPECT_TRUE(acme.agreeToTermsOfService);
+    EXPECT_EQ(acme.eabKeyId, "kid-1");
+    EXPECT_EQ(acme.eabHmacKey, "zWNDZM6eQGHW-_");
+    EXPECT_EQ(acme.proxy, "http://proxy.example:3128");
+    EXPECT_EQ(acme.challenge, "dns-01");
+    EXPECT_EQ(acme.webroot, "/srv/www");
+    EXPECT_EQ(acme.dnsHook, "/usr/libexec/certd/dns-hook-nsupdate");
+}
+
+TEST(ConfigAcme, InvalidValuesAreRefusedWithTheirRule)
+{
+    const std::pair<const char*, const char*> rows[] = {
+        {"DirectoryURL=http://ca.example/dir", "https:// URL"},
+        {"DirectoryURL=https://", "https:// URL"},
+        {"DirectoryURL=https://ca.example/a dir", "https:// URL"},
+        {"Email=admin", "e-mail address"},
+        {"Email=@example.com", "e-mail address"},
+        {"AgreeToTermsOfService=sure", "yes or no"},
+        {"ExternalAccountHMACKey=abc+/=", "base64url"},
+        {"Proxy=proxy.example:3128", "proxy URL"},
+        {"Proxy=ftp://proxy.example", "proxy URL"},
+        {"Challenge=tls-alpn-01", "http-01 or dns-01"},
+        {"Webroot=www", "absolute path"},
+        {"DNSHook=hook.sh", "absolute path"},
+    };
+    for (const auto& [line, rule] : rows)
+        EXPECT_THAT(errorOf(std::string("[ACME]\n") + line + "\n"),
+                    AllOf(StartsWith("/etc/certd/certd.conf:2: "), HasSubstr(rule)))
+            << line;
+}
+
 } // namespace
 } // namespace certd
