@@ -82,7 +82,8 @@ TEST(ParseRenewalInfo, RefusesWhatIsNoWindow)
         {R"({"suggestedWindow": {"start": "2025-01-03T04:00:00Z", "end": "2025-01-02T04:00:00Z"}})",
          "ends before it starts"},
     };
-    for (const auto& [json, why] : rows) {
+    for (const auto& [text, why] : rows) {
+        const std::string json = text; // a structured binding cannot be captured (clang 14)
         const auto refusal = test::refusalOf([&] { parseRenewalInfo(json); });
         EXPECT_EQ(refusal.code, ErrorCode::ACMEFailed) << json;
         EXPECT_THAT(refusal.message, HasSubstr(why)) << json;
