@@ -44,6 +44,15 @@ void addExportOptions(CLI::App& command, ExportOptions& options)
     command.add_option("-o,--output", options.outputFile, "Write to FILE instead of standard output");
 }
 
+// The names of a new key's certificate: generate's, acme-request's, create-request's.
+void addNameOptions(CLI::App& command, std::string& hostname, std::string& keyType, std::vector<std::string>& names)
+{
+    command.add_option("--hostname", hostname, "Common name (default: the system's host name)");
+    command.add_option("--key-type", keyType, "Key type (default: ec-p256)")
+        ->check(CLI::IsMember({"ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096"}));
+    command.add_option("--name", names, "A further DNS name, *.wildcard or IP address (repeatable)");
+}
+
 // Declares every verb; the chosen one's action is left in command.
 void declare(CLI::App& app, Arguments& a, Command& command)
 {
@@ -78,18 +87,12 @@ void declare(CLI::App& app, Arguments& a, Command& command)
     auto* generate = verb("generate", "Generate a new key and certificate signed by the appliance CA",
                           [&](Session& s) { return generateHost(s, a.service, a.generate); });
     generate->add_option("SERVICE", a.service, "https or postgresql")->required()->check(services);
-    generate->add_option("--hostname", a.generate.hostname, "Common name (default: the system's host name)");
-    generate->add_option("--key-type", a.generate.keyType, "Key type (default: ec-p256)")
-        ->check(CLI::IsMember({"ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096"}));
+    addNameOptions(*generate, a.generate.hostname, a.generate.keyType, a.generate.names);
     generate->add_option("--days", a.generate.days, "Validity in days (1 to 825, default 397)");
-    generate->add_option("--name", a.generate.names, "A further DNS name, *.wildcard or IP address (repeatable)");
     auto* acme = verb("acme-request", "Obtain the service's certificate from the ACME CA of certd.conf",
                       [&](Session& s) { return acmeRequest(s, a.service, a.generate); });
     acme->add_option("SERVICE", a.service, "https or postgresql")->required()->check(services);
-    acme->add_option("--hostname", a.generate.hostname, "First name (default: the system's host name)");
-    acme->add_option("--key-type", a.generate.keyType, "Key type (default: ec-p256)")
-        ->check(CLI::IsMember({"ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096"}));
-    acme->add_option("--name", a.generate.names, "A further DNS name or IP address (repeatable)");
+    addNameOptions(*acme, a.generate.hostname, a.generate.keyType, a.generate.names);
     auto* upload = verb("upload", "Make your own certificate and key the service's",
                         [&](Session& s) { return uploadHost(s, a.service, a.file, a.keyFile, a.yes); });
     upload->add_option("SERVICE", a.service, "https or postgresql")->required()->check(services);
@@ -110,10 +113,7 @@ void declare(CLI::App& app, Arguments& a, Command& command)
     auto* request = verb("create-request", "Make a key on the appliance and a certificate request for your CA",
                          [&](Session& s) { return createRequest(s, a.service, a.request); });
     request->add_option("SERVICE", a.service, "https or postgresql")->required()->check(services);
-    request->add_option("--hostname", a.request.hostname, "Common name (default: the system's host name)");
-    request->add_option("--key-type", a.request.keyType, "Key type (default: ec-p256)")
-        ->check(CLI::IsMember({"ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096"}));
-    request->add_option("--name", a.request.names, "A further DNS name, *.wildcard or IP address (repeatable)");
+    addNameOptions(*request, a.request.hostname, a.request.keyType, a.request.names);
     request->add_option("--organization", a.request.organization, "Subject O=");
     request->add_option("--organizational-unit", a.request.organizationalUnit, "Subject OU=");
     request->add_option("--country", a.request.country, "Subject C=, two capital letters");

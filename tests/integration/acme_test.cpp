@@ -3,7 +3,8 @@
 // is 127.0.0.1), and a plain HTTP server serving certd's webroot on
 // pebble's http-01 port. What the issue asks for is proven against it:
 // refused while pebble's TLS CA is not trusted and issued once it is
-// imported, the chain verified with openssl against pebble's root, the
+// imported, the chain verified with openssl against pebble's root (and
+// served by openssl s_server to a client that trusts only that root), the
 // account kept across restarts, dns-01 through a hook, external account
 // binding required and checked, an HTTP CONNECT proxy (tinyproxy), and the
 // renewal at two thirds of the lifetime (libfaketime) that keeps the old
@@ -198,6 +199,27 @@ protected:
         EXPECT_THAT(verified.out, HasSubstr(": OK"));
     }
 
+    // A TLS server serving the service's files as nginx would, and a client
+    // that trusts only pebble's root, checking the name.
+    void expectServedFor(const std::string& service, const std::string& name)
+    {
+        HostProxy host(*connection_, service);
+        const auto port = std::to_string(freeTcpPort());
+        ChildProcess server({{"openssl", "s_server", "-accept", "127.0.0.1:" + port, "-cert", host.CertificatePath(),
+                              "-cert_chain", host.ChainPath(), "-key", host.PrivateKeyPath(), "-www"},
+                             {},
+                             dir_ / "s_server.log",
+                             {},
+                             {}});
+        ASSERT_TRUE(waitForText(dir_ / "s_server.log", "ACCEPT", 10s, server.exitFd()));
+        const auto connected =
+            runCommand({"openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername", name,
+                        "-verify_return_error", "-verify_hostname", name, "-CAfile", pebble_.root().string()},
+                       {}, "", 20s);
+        EXPECT_EQ(connected.exitCode, 0) << connected.err;
+        EXPECT_THAT(connected.out, HasSubstr("Verify return code: 0 (ok)"));
+    }
+
     Pebble pebble_;
     std::unique_ptr<ChildProcess> webServer_;
     std::string fakeOffset_;
@@ -241,6 +263,7 @@ TEST_F(AcmeTest, RefusedUntilPebblesCaIsTrustedThenIssuedThroughHttp01)
     EXPECT_TRUE(signals.waitFor("HostCertificateChanged", 10s));
     expectVerifiedFor("https", "probe.acme.test");
     expectVerifiedFor("https", "www.acme.test");
+    expectServedFor("https", "www.acme.test");
     // The answers are gone from the webroot once validated.
     EXPECT_THAT(std::vector<std::filesystem::directory_entry>(
                     std::filesystem::directory_iterator(webroot() / ".well-known" / "acme-challenge"), {}),

@@ -35,6 +35,7 @@ constexpr int accessDenied = 18;
 constexpr int keyEncrypted = 20;
 constexpr int keyMismatch = 21;
 constexpr int wrongPassphrase = 23;
+constexpr int acmeFailed = 27;
 
 class CertctlTest : public CertdFixture {
 protected:
@@ -102,6 +103,15 @@ TEST_F(CertctlTest, ImportListShowExportDeleteRoundTrip)
     EXPECT_EQ(deleted.exitCode, 0) << deleted.err;
     EXPECT_THAT(deleted.out, StartsWith("Deleted CA certificate \"Corporate Proxy CA\""));
     EXPECT_TRUE(caPaths().empty());
+}
+
+// The whole exchange is in acme_test.cpp; here, certctl's side of a refusal.
+TEST_F(CertctlTest, AcmeRequestWithoutAcmeSetUpSaysWhatToConfigure)
+{
+    const auto result = certctl({"acme-request", "https", "--name=www.example.com"});
+    EXPECT_EQ(result.exitCode, acmeFailed) << result.err;
+    EXPECT_THAT(result.err, HasSubstr("DirectoryURL="));
+    EXPECT_EQ(certctl({"acme-request", "https", "--days=30"}).exitCode, usageError); // the CA decides
 }
 
 TEST_F(CertctlTest, ImportFromStandardInputAndAlreadyStoredIsNoFailure)
