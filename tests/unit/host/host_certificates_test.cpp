@@ -2,6 +2,7 @@
 // changes on the worker handed back to the owner's thread, renewal rules.
 #include "base/error.h"
 #include "host/host_certificates.h"
+#include "owner_thread.h"
 #include "temp_dir.h"
 #include "test_certificates.h"
 #include "refusal.h"
@@ -24,38 +25,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-// The owner's thread, played by the test: posted tasks wait until run.
-class OwnerThread {
-public:
-    HostCertificates::Post post()
-    {
-        return [this](std::function<void()> task) {
-            std::lock_guard lock(mutex_);
-            tasks_.push_back(std::move(task));
-            posted_.notify_all();
-        };
-    }
-
-    // Runs the next posted task, waiting for it up to 60 s.
-    bool runNext()
-    {
-        std::function<void()> task;
-        {
-            std::unique_lock lock(mutex_);
-            if (!posted_.wait_for(lock, 60s, [&] { return !tasks_.empty(); }))
-                return false;
-            task = std::move(tasks_.front());
-            tasks_.pop_front();
-        }
-        task();
-        return true;
-    }
-
-private:
-    std::mutex mutex_;
-    std::condition_variable posted_;
-    std::deque<std::function<void()>> tasks_;
-};
+using test::OwnerThread;
 
 std::string errorMessageOf(const std::function<void()>& call, ErrorCode expected)
 {
