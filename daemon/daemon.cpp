@@ -264,9 +264,12 @@ private:
         visitWatched(*store_.snapshot(), watchedHosts(hosts_, acme_), visit);
     }
 
-    // RenewalDue: ACME's rule for its certificates, RenewDays= for generated ones.
+    // RenewalDue: ACME's rule for its certificates, RenewDays= for generated
+    // ones; RenewDays=0 stops both (the expiry check's rule).
     std::int64_t renewalDue(const std::string& service, const ExpiryPolicy& policy) const
     {
+        if (policy.renewDays == 0)
+            return 0;
         if (acme_.renewsItself(service))
             return acme_.renewalDue(service);
         if (!hosts_.renewsItself(service))

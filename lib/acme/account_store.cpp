@@ -1,6 +1,7 @@
 #include "acme/account_store.h"
 
 #include "base/atomic_file.h"
+#include "base/clock.h"
 #include "base/error.h"
 #include "base/json_reading.h"
 #include "x509/key_generation.h"
@@ -37,16 +38,25 @@ AccountStore::AccountStore(std::filesystem::path file)
 {
 }
 
-Account AccountStore::loadOrCreate()
+std::optional<Account> AccountStore::load()
 {
     std::error_code error;
-    if (std::filesystem::exists(file_, error)) {
-        try {
-            return parseAccount(readFile(file_, maxRecordSize));
-        } catch (const std::exception&) {
-            renameDurably(file_, file_.string() + ".damaged");
-        }
+    if (!std::filesystem::exists(file_, error))
+        return std::nullopt;
+    const std::string text = readFile(file_, maxRecordSize); // I/O errors are no damage
+    try {
+        return parseAccount(text);
+    } catch (const std::exception&) {
+        const auto aside = file_.string() + ".damaged." + std::to_string(unixNow());
+        renameDurably(file_, aside);
+        return std::nullopt;
     }
+}
+
+Account AccountStore::loadOrCreate()
+{
+    if (auto stored = load())
+        return std::move(*stored);
     Account account;
     account.keyPem = privateKeyToPem(*generateKey(KeyType::EcP256));
     save(account);

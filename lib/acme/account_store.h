@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace certd::acme {
@@ -22,9 +23,13 @@ class AccountStore {
 public:
     explicit AccountStore(std::filesystem::path file);
 
+    // The stored account; nullopt when there is none. A file that cannot be
+    // read (an I/O error) is an Internal error, never damage.
+    std::optional<Account> load();
     // The stored account, or a new key (saved at once) when there is none.
-    // A damaged file is moved aside (".damaged") and replaced: the account
-    // is found again by its key only, so a new key means a new account.
+    // A damaged file (not JSON, no key) is moved aside as
+    // ".damaged.<seconds>" and replaced: the account is found again by its
+    // key only, so a new key means a new account.
     Account loadOrCreate();
     void save(const Account& account);
 

@@ -4,6 +4,7 @@
 #include "acme/challenges.h"
 #include "base/clock.h"
 #include "base/error.h"
+#include "base/text.h"
 #include "host/appliance_ca.h"
 #include "host/hostname.h"
 #include "x509/certificate_details.h"
@@ -11,6 +12,7 @@
 #include "x509/certificate_input.h"
 #include "x509/certificate_request.h"
 
+#include <openssl/rand.h>
 #include <openssl/x509.h>
 
 #include <algorithm>
@@ -182,7 +184,7 @@ std::unique_ptr<acme::ChallengeSolver> AcmeIssuer::solver() const
     if (config.challenge == "dns-01") {
         if (config.dnsHook.empty())
             notPossible("Challenge=dns-01 needs DNSHook= in [ACME] of certd.conf");
-        return std::make_unique<acme::DnsHookSolver>(config.dnsHook, hookTimeout);
+        return std::make_unique<acme::DnsHookSolver>(config.dnsHook, hookTimeout, &cancelled_);
     }
     if (config.webroot.empty())
         notPossible("Challenge=http-01 needs Webroot= in [ACME] of certd.conf: the directory the web server "
@@ -197,7 +199,7 @@ void AcmeIssuer::finished(const std::string& service, const HostChange& change, 
         try {
             std::rethrow_exception(change.failure);
         } catch (const std::exception& error) {
-            why = error.what();
+            why = toValidUtf8(error.what()); // a property: D-Bus takes only UTF-8
         }
         setStatus(service, {"failed", why});
     } else {
@@ -234,9 +236,10 @@ std::int64_t AcmeIssuer::renewalDue(const std::string& service) const
     if (!host || host->origin != HostOrigin::Acme)
         return 0;
     const auto& details = host->details;
-    const auto window = windows_.find(details.fingerprint);
-    return acme::renewalTime(details.notBefore, details.notAfter,
-                             window == windows_.end() ? std::nullopt : std::optional(window->second));
+    const auto window = windows_.find(service);
+    if (window != windows_.end() && window->second.fingerprint == details.fingerprint)
+        return window->second.moment;
+    return acme::renewalTime(details.notBefore, details.notAfter, std::nullopt);
 }
 
 void AcmeIssuer::refreshRenewalInfo()
@@ -247,22 +250,51 @@ void AcmeIssuer::refreshRenewalInfo()
         const auto& host = hosts_.current(service);
         if (!host || host->origin != HostOrigin::Acme)
             continue;
-        worker_.post([this, host] {
+        worker_.post([this, service, host] {
             try {
                 auto certificate = readCertificateChain(asBytes(host->certificatePem));
                 acme::AccountStore store(settings_.layout.privateDirectory() / "acme" / "account.json");
-                const auto key = acme::accountKey(store.loadOrCreate());
+                const auto account = store.load(); // never a new key just to ask
+                if (!account)
+                    return;
+                const auto key = acme::accountKey(*account);
                 const auto http = http_(cancelled_);
                 const auto info = client(*http, *key)->renewalInfo(acme::renewalCertificateId(*certificate.at(0)));
                 if (!info)
                     return;
                 const auto window = acme::parseRenewalInfo(*info);
-                post_([this, fingerprint = host->details.fingerprint, window] { windows_[fingerprint] = window; });
+                post_([this, service, fingerprint = host->details.fingerprint, window] {
+                    noteWindow(service, fingerprint, window);
+                });
             } catch (const std::exception&) {
                 // no window: the lifetime rule decides
             }
         });
     }
+}
+
+void AcmeIssuer::noteWindow(const std::string& service, const std::string& fingerprint, acme::RenewalWindow window)
+{
+    const auto& host = hosts_.current(service);
+    if (!host || host->details.fingerprint != fingerprint)
+        return; // replaced meanwhile
+    // RFC 9773 §4.2: a random moment inside the window (ending by notAfter
+    // at the latest), chosen once per window so RenewalDue stays put.
+    const auto known = windows_.find(service);
+    if (known != windows_.end() && known->second.fingerprint == fingerprint && known->second.window.start == window.start &&
+        known->second.window.end == window.end)
+        return;
+    window.end = std::min(window.end, host->details.notAfter);
+    std::int64_t moment = window.start;
+    if (window.end > window.start) {
+        std::int64_t random = 0;
+        RAND_bytes(reinterpret_cast<unsigned char*>(&random), sizeof random);
+        moment += static_cast<std::int64_t>(static_cast<std::uint64_t>(random) %
+                                            static_cast<std::uint64_t>(window.end - window.start));
+    }
+    windows_[service] = {fingerprint, window, moment};
+    if (listener_)
+        listener_(service); // RenewalDue changed
 }
 
 AcmeStatus AcmeIssuer::status(const std::string& service) const

@@ -80,7 +80,8 @@ public:
     // When certd renews the service's ACME certificate; 0 for any other.
     std::int64_t renewalDue(const std::string& service) const;
     // Asks the CA for renewal windows (RFC 9773) of every ACME certificate,
-    // on the worker; a window found decides renewalDue from then on.
+    // on the worker; a window found decides renewalDue from then on (a
+    // random moment inside it, RFC 9773 §4.2), and the listener hears of it.
     void refreshRenewalInfo();
 
     AcmeStatus status(const std::string& service) const;
@@ -110,7 +111,15 @@ private:
     Listener listener_;
     Progress progress_;
     std::map<std::string, AcmeStatus> status_;          // owner's thread
-    std::map<std::string, acme::RenewalWindow> windows_; // fingerprint -> ARI window; owner's thread
+    struct SuggestedWindow {
+        std::string fingerprint; // of the certificate it is for
+        acme::RenewalWindow window;
+        std::int64_t moment = 0; // when certd renews: chosen in the window
+    };
+    // A window from the worker, for service's certificate fingerprint.
+    void noteWindow(const std::string& service, const std::string& fingerprint, acme::RenewalWindow window);
+
+    std::map<std::string, SuggestedWindow> windows_; // by service; owner's thread
     std::atomic<bool> cancelled_ = false;
     SerialWorker worker_; // last: its jobs use everything above
 };

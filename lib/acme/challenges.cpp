@@ -11,14 +11,13 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
 #include <cstring>
-
-extern char** environ;
 
 namespace certd::acme {
 namespace {
@@ -28,6 +27,24 @@ constexpr std::size_t maxOutput = 4096;
 std::filesystem::path challengeDirectory(const std::filesystem::path& webroot)
 {
     return webroot / ".well-known" / "acme-challenge";
+}
+
+// The web server's user may write in the webroot: a symbolic link planted
+// as .well-known or acme-challenge must not lead certd (root) elsewhere.
+// Missing directories are made (0755); existing ones are left as they are.
+void requireRealDirectory(const std::filesystem::path& path)
+{
+    struct stat status {};
+    if (::lstat(path.c_str(), &status) == 0) {
+        if (!S_ISDIR(status.st_mode))
+            throw Error(ErrorCode::ACMEFailed, "Answering http-01: " + path.string() +
+                                                   " is a symbolic link or no directory; certd writes challenge "
+                                                   "answers only into real directories");
+        return;
+    }
+    if (errno != ENOENT || (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST))
+        throwSystemError("Cannot make", path.string(), errno);
+    requireRealDirectory(path); // made, or made by someone else just now: checked again
 }
 
 int waitFor(pid_t pid)
@@ -52,7 +69,8 @@ void WebrootSolver::present(const std::string&, const std::string& token, const 
         throw Error(ErrorCode::ACMEFailed, "Answering http-01: Webroot= " + webroot_.string() +
                                                " in [ACME] of certd.conf is no directory");
     try {
-        ensureDirectory(challengeDirectory(webroot_), 0755);
+        requireRealDirectory(webroot_ / ".well-known");
+        requireRealDirectory(challengeDirectory(webroot_));
         writeFileAtomically(challengeDirectory(webroot_) / token, keyAuthorization, FileOptions::rebuiltAtStart(0644));
     } catch (const std::exception& failure) {
         throw Error(ErrorCode::ACMEFailed, std::string("Answering http-01 in the webroot: ") + failure.what());
@@ -72,9 +90,11 @@ std::string dnsRecordValue(const std::string& keyAuthorization)
     return base64Url(ByteView(digest.data(), digest.size()));
 }
 
-DnsHookSolver::DnsHookSolver(std::filesystem::path hook, std::chrono::seconds timeout)
+DnsHookSolver::DnsHookSolver(std::filesystem::path hook, std::chrono::seconds timeout,
+                             const std::atomic<bool>* cancelled)
     : hook_(std::move(hook))
     , timeout_(timeout)
+    , cancelled_(cancelled)
 {
 }
 
@@ -82,7 +102,7 @@ void DnsHookSolver::present(const std::string& identifier, const std::string&, c
 {
     std::string output;
     const int status = runProgram(hook_, {"add", "_acme-challenge." + identifier, dnsRecordValue(keyAuthorization)},
-                                  timeout_, output);
+                                  timeout_, output, cancelled_);
     if (status != 0)
         throw Error(ErrorCode::ACMEFailed, "Answering dns-01: DNSHook= " + hook_.string() + " add exited with " +
                                                std::to_string(status) + (output.empty() ? "" : ": " + output));
@@ -92,17 +112,20 @@ void DnsHookSolver::cleanUp(const std::string& identifier, const std::string&,
                             const std::string& keyAuthorization) noexcept
 {
     try {
+        // When certd is stopping, a short best effort: the stop must not wait.
+        const bool stopping = cancelled_ != nullptr && *cancelled_;
         std::string output;
-        runProgram(hook_, {"remove", "_acme-challenge." + identifier, dnsRecordValue(keyAuthorization)}, timeout_,
-                   output);
+        runProgram(hook_, {"remove", "_acme-challenge." + identifier, dnsRecordValue(keyAuthorization)},
+                   stopping ? std::chrono::seconds(5) : timeout_, output);
     } catch (...) {
         // a record left behind is only untidy
     }
 }
 
 int runProgram(const std::filesystem::path& program, const std::vector<std::string>& arguments,
-               std::chrono::milliseconds timeout, std::string& output)
+               std::chrono::milliseconds timeout, std::string& output, const std::atomic<bool>* cancelled)
 {
+    const auto stopRequested = [cancelled] { return cancelled != nullptr && *cancelled; };
     int pipeFds[2];
     if (pipe2(pipeFds, O_CLOEXEC) != 0)
         throwSystemError("Cannot make a pipe for", program.string(), errno);
@@ -119,9 +142,27 @@ int runProgram(const std::filesystem::path& program, const std::vector<std::stri
     for (auto& argument : all)
         argv.push_back(argument.data());
     argv.push_back(nullptr);
+    // certd's threads block SIGTERM (its loop takes it from a signalfd):
+    // the program gets an empty mask, default handlers, its own group.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t none, every;
+    sigemptyset(&none);
+    sigfillset(&every);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setsigdefault(&attributes, &every);
+    posix_spawnattr_setpgroup(&attributes, 0);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+    std::vector<std::string> environment{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                                         "LANG=C.UTF-8"};
+    std::vector<char*> envp;
+    for (auto& entry : environment)
+        envp.push_back(entry.data());
+    envp.push_back(nullptr);
     pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+    const int spawned = posix_spawn(&pid, program.c_str(), &actions, &attributes, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
     if (spawned != 0)
         throw Error(ErrorCode::ACMEFailed, "Cannot run " + program.string() + ": " + std::strerror(spawned));
     writeEnd.reset();
@@ -130,14 +171,21 @@ int runProgram(const std::filesystem::path& program, const std::vector<std::stri
     for (;;) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         pollfd entry{readEnd.get(), POLLIN, 0};
-        const int ready = left.count() > 0 ? poll(&entry, 1, static_cast<int>(left.count())) : 0;
-        if (ready < 0 && errno == EINTR)
+        const int ready = left.count() > 0 && !stopRequested()
+                              ? poll(&entry, 1, static_cast<int>(std::min<long>(left.count(), 250)))
+                              : -2;
+        if (ready < 0 && ready != -2 && errno == EINTR)
             continue;
-        if (ready <= 0) {
-            kill(pid, SIGKILL);
+        if (ready == 0)
+            continue; // a quarter second passed: look at the deadline and the stop again
+        if (ready == -2 || ready < 0) {
+            kill(-pid, SIGKILL);
             waitFor(pid);
-            throw Error(ErrorCode::ACMEFailed, program.string() + " did not finish within " +
-                                                   std::to_string(timeout.count() / 1000) + " s and was killed");
+            throw Error(ErrorCode::ACMEFailed, program.string() + (stopRequested()
+                                                                       ? " was killed: certd is stopping"
+                                                                       : " did not finish within " +
+                                                                             std::to_string(timeout.count() / 1000) +
+                                                                             " s and was killed"));
         }
         const ssize_t count = read(readEnd.get(), buffer.data(), buffer.size());
         if (count < 0 && errno == EINTR)
@@ -159,8 +207,8 @@ int runProgram(const std::filesystem::path& program, const std::vector<std::stri
             return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         if (done < 0 && errno != EINTR)
             throwSystemError("Cannot wait for", program.string(), errno);
-        if (std::chrono::steady_clock::now() >= deadline) {
-            kill(pid, SIGKILL);
+        if (std::chrono::steady_clock::now() >= deadline || stopRequested()) {
+            kill(-pid, SIGKILL);
             waitFor(pid);
             throw Error(ErrorCode::ACMEFailed, program.string() + " did not finish within " +
                                                    std::to_string(timeout.count() / 1000) + " s and was killed");

@@ -2,10 +2,12 @@
 
 #include "acme/jose.h"
 #include "base/error.h"
+#include "base/text.h"
 
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cctype>
 #include <thread>
 
 namespace certd::acme {
@@ -13,9 +15,24 @@ namespace {
 
 constexpr int maxNonceRetries = 5;
 
+// Messages carry what the server sent (URLs, content types): D-Bus takes
+// only UTF-8, so they are made valid here, where every failure passes.
 [[noreturn]] void fail(const std::string& message)
 {
-    throw Error(ErrorCode::ACMEFailed, message);
+    throw Error(ErrorCode::ACMEFailed, toValidUtf8(message.substr(0, 2048)));
+}
+
+bool isBase64Url(std::string_view text)
+{
+    return !text.empty() && text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+                                std::string_view::npos;
+}
+
+// A URL the server hands over in a header (Location): https, printable ASCII.
+bool isHttpsUrl(std::string_view url)
+{
+    return url.starts_with("https://") && url.size() > 8 &&
+           std::all_of(url.begin(), url.end(), [](char c) { return c > 0x20 && c < 0x7f; });
 }
 
 std::string urlMember(const nlohmann::json& object, const char* name, const std::string& during)
@@ -45,6 +62,18 @@ nlohmann::json identifierOf(const std::string& name)
     return {{"type", isIpAddress(name) ? "ip" : "dns"}, {"value", name}};
 }
 
+// A server's JSON of an unexpected shape (a string where an object belongs)
+// makes nlohmann throw its own exceptions: they become ACMEFailed here.
+template <typename Call>
+auto guarded(const char* during, Call&& call)
+{
+    try {
+        return call();
+    } catch (const nlohmann::json::exception& error) {
+        fail(std::string(during) + ": the server's answer is not shaped as RFC 8555 says (" + error.what() + ")");
+    }
+}
+
 bool contentTypeIs(const HttpResponse& response, std::string_view type)
 {
     const std::string value = response.header("content-type");
@@ -52,6 +81,14 @@ bool contentTypeIs(const HttpResponse& response, std::string_view type)
 }
 
 } // namespace
+
+std::string locationOf(const HttpResponse& response, const std::string& during)
+{
+    const std::string location = response.header("location");
+    if (!isHttpsUrl(location))
+        fail(during + ": the server's answer (HTTP " + std::to_string(response.status) + ") has no https Location");
+    return location;
+}
 
 nlohmann::json jsonOf(const HttpResponse& response, const std::string& during)
 {
@@ -119,7 +156,7 @@ std::string Client::nonce()
         return std::exchange(nonce_, {});
     const auto response = http_.head(directory().newNonce);
     std::string fresh = response.header("replay-nonce");
-    if (fresh.empty())
+    if (!isBase64Url(fresh))
         fail("Getting a nonce from " + directory().newNonce + ": the answer (HTTP " +
              std::to_string(response.status) + ") has no Replay-Nonce");
     return fresh;
@@ -128,13 +165,16 @@ std::string Client::nonce()
 HttpResponse Client::post(const std::string& url, const std::string& payload, const std::string& during, bool withJwk)
 {
     for (int attempt = 0;; ++attempt) {
+        if (timing_.now() > deadline_)
+            fail(during + ": no result within " + std::to_string(timing_.deadline.count()) + " s");
         nlohmann::json header = {{"alg", jwsAlgorithm(key_)}, {"nonce", nonce()}, {"url", url}};
         if (withJwk || accountUrl_.empty())
             header["jwk"] = publicJwk(key_);
         else
             header["kid"] = accountUrl_;
         auto response = http_.postJose(url, signJws(key_, header, payload).dump());
-        nonce_ = response.header("replay-nonce");
+        // RFC 8555 §6.5.1: a nonce that is no base64url is ignored.
+        nonce_ = isBase64Url(response.header("replay-nonce")) ? response.header("replay-nonce") : std::string();
         if (response.status < 400)
             return response;
         const Problem problem = problemOf(response);
@@ -149,7 +189,7 @@ nlohmann::json Client::postForJson(const std::string& url, const std::string& pa
     return jsonOf(post(url, payload, during), during);
 }
 
-std::string Client::account(const AccountSettings& settings)
+std::string Client::findOrRegister(const AccountSettings& settings)
 {
     const auto& dir = directory();
     if (!accountUrl_.empty())
@@ -157,7 +197,7 @@ std::string Client::account(const AccountSettings& settings)
     // An account the server knows needs neither terms nor binding again.
     try {
         auto response = post(dir.newAccount, R"({"onlyReturnExisting":true})", "Looking up the ACME account", true);
-        accountUrl_ = response.header("location");
+        accountUrl_ = locationOf(response, "Looking up the ACME account");
     } catch (const Error& error) {
         if (std::string_view(error.what()).find("accountDoesNotExist") == std::string_view::npos)
             throw;
@@ -177,10 +217,7 @@ std::string Client::account(const AccountSettings& settings)
         request["externalAccountBinding"] =
             externalAccountBinding(settings.eabKeyId, settings.eabHmacKey, key_, dir.newAccount);
     auto response = post(dir.newAccount, request.dump(), "Registering an ACME account", true);
-    accountUrl_ = response.header("location");
-    if (accountUrl_.empty())
-        fail("Registering an ACME account: the server's answer (HTTP " + std::to_string(response.status) +
-             ") has no Location");
+    accountUrl_ = locationOf(response, "Registering an ACME account");
     return accountUrl_;
 }
 
@@ -207,10 +244,17 @@ nlohmann::json Client::pollWhile(const std::string& url, const std::vector<std::
     }
 }
 
-void Client::authorize(const std::string& url, ChallengeSolver& solver, const Progress& progress)
+void Client::authorize(const std::string& url, const std::vector<std::string>& names, ChallengeSolver& solver,
+                       const Progress& progress)
 {
     auto authorization = postForJson(url, "", "Reading an ACME authorization");
     const auto identifier = authorization.value("identifier", nlohmann::json::object()).value("value", "");
+    // Only what was ordered: the name goes to a solver (a DNS hook) as is.
+    // A wildcard's authorization names the domain below the "*." (§7.1.3).
+    std::string ordered = (authorization.value("wildcard", false) ? "*." : "") + identifier;
+    std::transform(ordered.begin(), ordered.end(), ordered.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (std::find(names.begin(), names.end(), ordered) == names.end())
+        fail("Reading an ACME authorization: it is for \"" + identifier.substr(0, 256) + "\", which was not ordered");
     const std::string during = "Validating " + identifier;
     if (textMember(authorization, "status", during) == "valid")
         return;
@@ -244,8 +288,8 @@ void Client::authorize(const std::string& url, ChallengeSolver& solver, const Pr
     }
 }
 
-std::string Client::issue(const std::vector<std::string>& names, ByteView csrDer, ChallengeSolver& solver,
-                          const Progress& progress)
+std::string Client::runOrder(const std::vector<std::string>& names, ByteView csrDer, ChallengeSolver& solver,
+                             const Progress& progress)
 {
     deadline_ = timing_.now() + timing_.deadline;
     nlohmann::json identifiers = nlohmann::json::array();
@@ -253,13 +297,11 @@ std::string Client::issue(const std::vector<std::string>& names, ByteView csrDer
         identifiers.push_back(identifierOf(name));
     const std::string during = "Ordering a certificate";
     auto response = post(directory().newOrder, nlohmann::json{{"identifiers", identifiers}}.dump(), during);
-    const std::string orderUrl = response.header("location");
-    if (orderUrl.empty())
-        fail(during + ": the server's answer has no Location");
+    const std::string orderUrl = locationOf(response, during);
     auto order = jsonOf(response, during);
     for (const auto& authorization : order.value("authorizations", nlohmann::json::array()))
         if (authorization.is_string())
-            authorize(authorization.get<std::string>(), solver, progress);
+            authorize(authorization.get<std::string>(), names, solver, progress);
     order = pollWhile(orderUrl, {"pending", "processing"}, during, std::nullopt);
     if (order.value("status", "") != "ready" && order.value("status", "") != "valid")
         throwProblem(problemOf(order.value("error", nlohmann::json::object())),
@@ -283,7 +325,23 @@ std::string Client::issue(const std::vector<std::string>& names, ByteView csrDer
     return response.body;
 }
 
+std::string Client::account(const AccountSettings& settings)
+{
+    return guarded("Registering an ACME account", [&] { return findOrRegister(settings); });
+}
+
+std::string Client::issue(const std::vector<std::string>& names, ByteView csrDer, ChallengeSolver& solver,
+                          const Progress& progress)
+{
+    return guarded("Ordering a certificate", [&] { return runOrder(names, csrDer, solver, progress); });
+}
+
 std::optional<std::string> Client::renewalInfo(const std::string& certId)
+{
+    return guarded("Reading renewal information", [&] { return readRenewalInfo(certId); });
+}
+
+std::optional<std::string> Client::readRenewalInfo(const std::string& certId)
 {
     if (directory().renewalInfo.empty())
         return std::nullopt;

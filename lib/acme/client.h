@@ -87,6 +87,9 @@ public:
     std::optional<std::string> renewalInfo(const std::string& certId);
 
 private:
+    std::string findOrRegister(const AccountSettings& settings);
+    std::string runOrder(const std::vector<std::string>& names, ByteView csrDer, ChallengeSolver& solver,
+                         const Progress& progress);
     // A signed POST (payload "" = POST-as-GET). With the account's kid once
     // known, with the key's JWK before. Retries badNonce; a response with an
     // error status throws its problem, naming during.
@@ -97,7 +100,10 @@ private:
     // Polls url (POST-as-GET) until its status is none of waiting.
     nlohmann::json pollWhile(const std::string& url, const std::vector<std::string>& waiting,
                              const std::string& during, std::optional<std::int64_t> retryAfter);
-    void authorize(const std::string& authorizationUrl, ChallengeSolver& solver, const Progress& progress);
+    // names: what was ordered; an authorization for anything else is refused.
+    void authorize(const std::string& authorizationUrl, const std::vector<std::string>& names,
+                   ChallengeSolver& solver, const Progress& progress);
+    std::optional<std::string> readRenewalInfo(const std::string& certId);
     void waitABit(std::optional<std::int64_t> retryAfter, const std::string& during);
 
     HttpClient& http_;
@@ -113,5 +119,8 @@ private:
 // The JSON body of a response that should hold one; ACMEFailed (naming
 // during) when the content type is not JSON or the body does not parse.
 nlohmann::json jsonOf(const HttpResponse& response, const std::string& during);
+// The response's Location, which must be an https URL of printable ASCII;
+// ACMEFailed (naming during) otherwise.
+std::string locationOf(const HttpResponse& response, const std::string& during);
 
 } // namespace certd::acme

@@ -1,8 +1,7 @@
 // When an ACME certificate is renewed: when a third of its lifetime is
 // left (what Let's Encrypt recommends; for a 6-day certificate that is
 // 2 days), unless the CA suggests a window through ACME Renewal Information
-// (RFC 9773), which then wins: certd renews at the window's start, or at
-// once when that has passed.
+// (RFC 9773), which then wins (AcmeIssuer picks a moment inside it).
 #pragma once
 
 #include <openssl/x509.h>
@@ -32,7 +31,8 @@ RenewalWindow parseRenewalInfo(std::string_view json);
 // allowed) as Unix seconds; nullopt when it is none.
 std::optional<std::int64_t> parseRfc3339(std::string_view text);
 
-// The moment certd renews a certificate valid from notBefore to notAfter.
+// When a certificate valid from notBefore to notAfter is due: with a
+// window, its start (the earliest moment the CA allows).
 std::int64_t renewalTime(std::int64_t notBefore, std::int64_t notAfter, const std::optional<RenewalWindow>& window);
 
 } // namespace certd::acme

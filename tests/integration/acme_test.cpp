@@ -317,6 +317,10 @@ TEST_F(AcmeTest, ThroughAnHttpConnectProxy)
     ChildProcess proxy({{"tinyproxy", "-d", "-c", (dir_ / "tinyproxy.conf").string()}, {}, dir_ / "tinyproxy.out", {}, {}});
     ASSERT_TRUE(waitForListener(port, 10s)) << readTextFile(dir_ / "tinyproxy.out");
     restartWith(acmeConfig("Proxy=http://127.0.0.1:" + std::to_string(port) + "\n"));
+    // Through the tunnel TLS is end to end: pebble's CA must be trusted still.
+    std::string message;
+    EXPECT_EQ(errorNameOf([&] { requestFromAcme("https", {}); }, message), "org.certd.Certd1.Error.ACMEFailed");
+    EXPECT_THAT(message, HasSubstr("certctl import-ca"));
     trustPebble();
     requestFromAcme("https", {});
     EXPECT_EQ(HostProxy(*connection_, "https").Origin(), "acme");

@@ -3,6 +3,7 @@
 // change's failure), and a renewal window the CA suggests (RFC 9773) moves
 // RenewalDue. The network is a scripted server behind the HttpFactory seam.
 #include "acme/acme_issuer.h"
+#include "acme/account_store.h"
 #include "acme/renewal.h"
 #include "base/error.h"
 #include "owner_thread.h"
@@ -144,9 +145,16 @@ TEST_F(AcmeIssuerTest, TheCasRenewalWindowDecidesWhenTheCertificateIsRenewed)
         "newOrder":"https://ca.example/order","renewalInfo":"https://ca.example/ari"})";
     bodies_["https://ca.example/ari/" + certificateId_] =
         R"({"suggestedWindow":{"start":"2025-01-02T04:00:00Z","end":"2025-01-03T04:00:00Z"}})";
+    std::filesystem::create_directories(dir_ / "state" / "private" / "acme");
+    acme::AccountStore(dir_ / "state" / "private" / "acme" / "account.json").loadOrCreate();
     issuer_->refreshRenewalInfo();
     ASSERT_TRUE(owner_.runNext());
-    EXPECT_EQ(issuer_->renewalDue("https"), 1735790400); // the window's start: at once
+    // RFC 9773 §4.2: a moment inside the window, chosen once.
+    const auto due = issuer_->renewalDue("https");
+    EXPECT_GE(due, 1735790400);
+    EXPECT_LT(due, 1735790400 + 86400);
+    EXPECT_EQ(issuer_->renewalDue("https"), due);
+    EXPECT_THAT(statuses_, ElementsAre("https idle")); // the listener heard of the new RenewalDue
 }
 
 } // namespace

@@ -233,6 +233,33 @@ TEST_F(AcmeClientTest, EveryWaitEndsAtTheDeadline)
     EXPECT_EQ(solver.events.size(), 2u); // presented, and cleaned up
 }
 
+TEST_F(AcmeClientTest, AnAuthorizationForANameNotOrderedIsRefusedBeforeAnyAnswer)
+{
+    knownAccount();
+    auto smuggled = authorization("pending");
+    smuggled["identifier"]["value"] = "x.example\nupdate add www.example 60 IN A 203.0.113.9";
+    scriptOrder({json(200, smuggled)});
+    FakeSolver solver;
+    auto acme = client();
+    acme.account({});
+    const auto refusal = test::refusalOf([&] { acme.issue({"probe.example.com"}, Bytes{1}, solver); });
+    EXPECT_EQ(refusal.code, ErrorCode::ACMEFailed);
+    EXPECT_THAT(refusal.message, HasSubstr("which was not ordered"));
+    EXPECT_TRUE(solver.events.empty());
+}
+
+TEST_F(AcmeClientTest, JsonOfTheWrongShapeIsAcmeFailedNotACrash)
+{
+    knownAccount();
+    scriptOrder({json(200, {{"status", "pending"}, {"identifier", "probe.example.com"}, {"challenges", 7}})});
+    FakeSolver solver;
+    auto acme = client();
+    acme.account({});
+    const auto refusal = test::refusalOf([&] { acme.issue({"probe.example.com"}, Bytes{1}, solver); });
+    EXPECT_EQ(refusal.code, ErrorCode::ACMEFailed);
+    EXPECT_THAT(refusal.message, HasSubstr("not shaped as RFC 8555 says"));
+}
+
 TEST_F(AcmeClientTest, RegisteringNeedsTheTermsAgreedAndTheBindingWhenRequired)
 {
     server.script["POST https://ca.example/account"] = {problem(400, "accountDoesNotExist", "no account for this key")};

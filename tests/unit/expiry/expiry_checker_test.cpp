@@ -174,6 +174,25 @@ TEST_F(ExpiryCheckerTest, RenewalWaitsForHalfTheLifetimeOfShortLivedCertificates
     EXPECT_THAT(asked, ElementsAre("https"));
 }
 
+// ACME's rule (renewAt, a third of the lifetime left) for a 6-day
+// certificate: always inside the 7-day warning window, never announced
+// while renewal works; renewed only from its renewAt on.
+TEST_F(ExpiryCheckerTest, AShortLivedAcmeCertificateIsRenewedAtItsOwnTimeAndNeverAnnounced)
+{
+    for (const double daysLeft : {5.0, 2.5, 1.5, 0.5}) {
+        auto certificate = host("https", daysLeft, 6);
+        certificate.renewAt = certificate.notAfter - 2 * day;
+        certificates = {certificate};
+        asked.clear();
+        const auto result = checker().check(now);
+        EXPECT_THAT(result.announcements, IsEmpty()) << daysLeft;
+        if (daysLeft > 2)
+            EXPECT_THAT(asked, IsEmpty()) << daysLeft;
+        else
+            EXPECT_THAT(result.renewing, ElementsAre("https")) << daysLeft;
+    }
+}
+
 TEST_F(ExpiryCheckerTest, CaCertificatesAreNeverRenewed)
 {
     certificates = {ca("ca", 3)};
