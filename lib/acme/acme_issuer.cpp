@@ -11,6 +11,7 @@
 #include "x509/key_generation.h"
 #include "x509/certificate_input.h"
 #include "x509/certificate_request.h"
+#include "x509/pem.h"
 
 #include <openssl/rand.h>
 #include <openssl/x509.h>
@@ -33,15 +34,13 @@ constexpr std::chrono::seconds hookTimeout{120};
 // a little later is taken as if checked then (clients see the same skew).
 constexpr std::int64_t toleratedClockSkew = 300;
 
+// The request's DER is the PEM's body: no parsing and encoding again.
 Bytes requestDer(const std::string& requestPem)
 {
-    const auto request = readCertificateRequest(asBytes(requestPem));
-    unsigned char* der = nullptr;
-    const int length = i2d_X509_REQ(request.get(), &der);
-    if (length <= 0)
-        throw Error(ErrorCode::Internal, "Cannot encode the certificate request");
-    const OpenSslBytes owned(der);
-    return Bytes(der, der + length);
+    auto scan = scanPem(asBytes(requestPem));
+    if (scan.blocks.size() != 1 || scan.blocks.front().label != "CERTIFICATE REQUEST")
+        throw Error(ErrorCode::Internal, "The certificate request did not come out as one PEM block");
+    return std::move(scan.blocks.front().data);
 }
 
 // Exactly the names asked for: the CA validates each, so no short name is
@@ -244,8 +243,12 @@ std::int64_t AcmeIssuer::renewalDue(const std::string& service) const
 
 void AcmeIssuer::refreshRenewalInfo()
 {
-    if (!enabled())
+    // The check also runs after every Reload: the CA is asked at most
+    // twice a day, as a daily timer would (ARI windows move slowly).
+    const auto now = std::chrono::steady_clock::now();
+    if (!enabled() || (lastRefresh_ && now - *lastRefresh_ < renewalInfoInterval))
         return;
+    lastRefresh_ = now;
     for (const auto& service : hosts_.services()) {
         const auto& host = hosts_.current(service);
         if (!host || host->origin != HostOrigin::Acme)

@@ -82,6 +82,7 @@ public:
     // Asks the CA for renewal windows (RFC 9773) of every ACME certificate,
     // on the worker; a window found decides renewalDue from then on (a
     // random moment inside it, RFC 9773 §4.2), and the listener hears of it.
+    // At most once per 12 hours: later calls (a Reload runs the check too) do nothing.
     void refreshRenewalInfo();
 
     AcmeStatus status(const std::string& service) const;
@@ -120,6 +121,8 @@ private:
     void noteWindow(const std::string& service, const std::string& fingerprint, acme::RenewalWindow window);
 
     std::map<std::string, SuggestedWindow> windows_; // by service; owner's thread
+    static constexpr std::chrono::hours renewalInfoInterval{12};
+    std::optional<std::chrono::steady_clock::time_point> lastRefresh_; // owner's thread
     std::atomic<bool> cancelled_ = false;
     SerialWorker worker_; // last: its jobs use everything above
 };
